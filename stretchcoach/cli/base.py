@@ -1,0 +1,135 @@
+"""The Typer app, the shared options, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import StretchcoachError
+from ..paths import Paths, resolve
+
+EXIT_INTERRUPTED = 130
+
+
+class Group(TyperGroup):
+    """Runs a command and turns the error family into a message and an exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StretchcoachError as error:
+            if _debug(ctx):
+                raise
+            show_error(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            err_console().print("interrupted", markup=False, highlight=False)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except OSError as error:
+            if _debug(ctx):
+                raise
+            where = f": {error.filename}" if getattr(error, "filename", None) else ""
+            show_error(StretchcoachError(f"{error.strerror or error}{where}"))
+            raise typer.Exit(1) from None
+        except Exception as error:  # a bug: say so briefly, full story with --debug
+            if _debug(ctx) or _is_usage_error(error):
+                raise
+            show_error(
+                StretchcoachError(
+                    f"unexpected {type(error).__name__}: {error}",
+                    hint="run again with --debug for the traceback, and report it",
+                )
+            )
+            raise typer.Exit(1) from None
+
+
+def _is_usage_error(error: Exception) -> bool:
+    # Typer's bundled click raises its own exceptions for bad options; let them through.
+    return type(error).__module__.startswith(("typer", "click"))
+
+
+def _debug(ctx: typer.Context) -> bool:
+    obj = ctx.find_root().obj
+    return bool(obj and obj.get("debug"))
+
+
+def show_error(error: StretchcoachError) -> None:
+    console = err_console()
+    for line in error.lines():
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def out_console() -> Any:
+    """The console for data (stdout). Rich decides colour: NO_COLOR and pipes are honoured."""
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False)
+
+
+def err_console() -> Any:
+    """The console for messages (stderr)."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False)
+
+
+def paths() -> Paths:
+    return resolve(os.environ)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stretchcoach {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=Group,
+    name="stretchcoach",
+    help=(
+        "A stretch coach for people who sit at a desk all day.\n\n"
+        "Start with:  stretchcoach run desk-break\n\n"
+        "Stop on pain, tingling or numbness; see `stretchcoach safety`."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+    ] = False,
+) -> None:
+    """A stretch coach for people who sit at a desk all day."""
+    ctx.obj = {"debug": debug}
+
+
+CatalogueOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        help="Also load this catalogue file (repeatable); later files win.",
+        metavar="PATH",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]

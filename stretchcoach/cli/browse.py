@@ -1,0 +1,3 @@
+"""Commands: browse (being built)."""
+
+from .base import app  # noqa: F401

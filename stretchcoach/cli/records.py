@@ -1,0 +1,3 @@
+"""Commands: records (being built)."""
+
+from .base import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""Commands: session (being built)."""
+
+from .base import app  # noqa: F401

@@ -1,0 +1,228 @@
+"""Plain data: exercises, routines, the catalogue, plans and session results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+AREAS = (
+    "neck",
+    "upper-back",
+    "chest",
+    "shoulders",
+    "arms",
+    "wrists",
+    "lower-back",
+    "core",
+    "hips",
+    "legs",
+    "full-body",
+)
+KINDS = ("stretch", "mobility", "strength", "posture", "release")
+POSITIONS = ("seated", "standing", "kneeling", "floor", "any")
+SIDES = ("none", "each", "alternate")
+
+# Seconds given to change sides between the left and the right half of an exercise.
+SWITCH_SECONDS = 5
+DEFAULT_PREPARE = 5
+DEFAULT_REST = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a definition was written: a file and a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A citation: the article an exercise is drawn from and the dose it gives."""
+
+    title: str
+    publisher: str
+    says: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """How much of an exercise: seconds per rep, reps per side, sets, and sides."""
+
+    hold: int
+    reps: int = 1
+    sets: int = 1
+    sides: str = "none"
+    hold_text: str = ""  # as written, e.g. "5 breaths"; empty when plain seconds
+
+    @property
+    def side_count(self) -> int:
+        return 1 if self.sides == "none" else 2
+
+    @property
+    def work_seconds(self) -> int:
+        """Seconds of work: every rep of every set on every side."""
+        return self.hold * self.reps * self.sets * self.side_count
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    id: str
+    name: str
+    targets: tuple[str, ...]
+    dose: Dose
+    kind: str = "stretch"
+    muscles: tuple[str, ...] = ()
+    position: str = "any"
+    equipment: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineItem:
+    """One exercise in a routine; any dose field set here overrides the exercise's."""
+
+    exercise: str
+    hold: int | None = None
+    hold_text: str | None = None
+    reps: int | None = None
+    sets: int | None = None
+    sides: str | None = None
+    origin: Origin | None = None
+
+    def dose_for(self, exercise: Exercise) -> Dose:
+        base = exercise.dose
+        return Dose(
+            hold=self.hold if self.hold is not None else base.hold,
+            reps=self.reps if self.reps is not None else base.reps,
+            sets=self.sets if self.sets is not None else base.sets,
+            sides=self.sides if self.sides is not None else base.sides,
+            hold_text=(
+                (self.hold_text or "") if self.hold is not None else base.hold_text
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    id: str
+    name: str
+    items: tuple[RoutineItem, ...]
+    summary: str = ""
+    prepare: int = DEFAULT_PREPARE
+    rest: int = DEFAULT_REST
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    """One catalogue file that was read, and what it defined."""
+
+    path: str
+    layer: str  # "built-in" | "user" | "option"
+    exercises: int
+    routines: int
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Everything loaded: exercises and routines by id, in load order."""
+
+    exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
+    routines: Mapping[str, Routine] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[LoadedFile, ...] = ()
+    # ids defined more than once: the origins of the definitions no longer in force
+    shadowed: Mapping[str, tuple[Origin, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+class PhaseKind(str, Enum):
+    PREPARE = "prepare"
+    WORK = "work"
+    SWITCH = "switch"
+    REST = "rest"
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One timed step of a plan."""
+
+    kind: PhaseKind
+    item: int  # index into Plan.items
+    seconds: int
+    side: str | None = None  # "left" | "right" | None
+    rep: int = 0  # 1-based on work phases, 0 elsewhere
+    reps: int = 0
+    set: int = 0  # 1-based on work phases, 0 elsewhere
+    sets: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    exercise: Exercise
+    dose: Dose
+    reason: str = ""  # why a generated plan chose it; empty for chosen routines
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A routine compiled into a timeline of phases, every duration known."""
+
+    title: str
+    items: tuple[PlanItem, ...]
+    phases: tuple[Phase, ...]
+    prepare: int
+    rest: int
+    routine_id: str | None = None  # None for a generated plan
+    generation: Mapping[str, object] | None = None  # the options and seed that made it
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(p.seconds for p in self.phases)
+
+
+class SessionStatus(str, Enum):
+    COMPLETED = "completed"
+    STOPPED = "stopped"  # the user quit with q
+    INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM, SIGHUP
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseResult:
+    exercise_id: str
+    name: str
+    targets: tuple[str, ...]
+    done: bool  # every work phase ran to its end; False means skipped (maybe partly done)
+    active_seconds: float  # seconds spent in its work phases, pauses excluded
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResult:
+    """What happened in one session; the history records it."""
+
+    started_at: dt.datetime  # timezone-aware, UTC
+    ended_at: dt.datetime
+    status: SessionStatus
+    title: str
+    exercises: tuple[ExerciseResult, ...]
+    planned_seconds: int
+    routine_id: str | None = None
+    generation: Mapping[str, object] | None = None
+    check_in_before: int | None = None  # tension or pain 0-10
+    check_in_after: int | None = None
+
+    @property
+    def active_seconds(self) -> float:
+        return sum(e.active_seconds for e in self.exercises)
