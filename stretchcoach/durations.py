@@ -30,10 +30,7 @@ def parse(value: str | int) -> int:
     """Whole seconds that `value` stands for; DurationError if it is not a duration."""
     if isinstance(value, bool):
         raise DurationError(f"expected a duration such as {EXAMPLES}, not {value!r}")
-    if isinstance(value, int):
-        seconds = value
-    else:
-        seconds = _parse_text(value)
+    seconds = value if isinstance(value, int) else _parse_text(value)
     if seconds < 0:
         raise DurationError(f"a duration cannot be negative: {value!r}")
     if seconds > MAX_SECONDS:
@@ -82,7 +79,7 @@ def is_breaths(value: str | int) -> bool:
 
 def format_seconds(seconds: float) -> str:
     """Compact form that parse() reads back: 45s, 2m, 1m30s, 1h5m."""
-    total = int(round(seconds))
+    total = round(seconds)
     if total < 60:
         return f"{total}s"
     hours, rest = divmod(total, 3600)
