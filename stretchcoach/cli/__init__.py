@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import browse, records, session  # noqa: F401  (each registers its commands)
+from . import browse, imports, records, session  # noqa: F401  (each registers its commands)
 from .base import app
 
 __all__ = ["app", "main"]
