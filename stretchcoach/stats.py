@@ -1,0 +1,143 @@
+"""Progress from recorded sessions: streaks, weekly minutes, minutes per area, a calendar, tension.
+
+Pure: today and the user's time zone are parameters; days are the user's local days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .history import Digest
+from .model import SessionResult
+
+CALENDAR_WEEKS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Everything `stretchcoach stats` shows; minutes are unrounded."""
+
+    today: dt.date
+    current_streak_days: int
+    longest_streak_days: int
+    minutes_this_week: float
+    minutes_last_week: float
+    minutes_by_target: Mapping[str, float]  # most minutes first, then by name
+    calendar: tuple[tuple[dt.date, float], ...]  # 12 weeks Monday..Sunday, ending this week
+    tension_sessions: int
+    tension_average_change: float | None  # after - before; None without check-ins
+    sessions_total: int
+
+
+def digest(sessions: Iterable[SessionResult]) -> Digest:
+    """Reduce sessions to what stats needs (History.digest does the same in SQL)."""
+    starts: list[tuple[dt.datetime, float]] = []
+    by_targets: dict[tuple[str, ...], float] = {}
+    tension_count = tension_total = 0
+    for session in sorted(sessions, key=lambda s: s.started_at):
+        starts.append((session.started_at, session.active_seconds))
+        for exercise in session.exercises:
+            by_targets[exercise.targets] = (
+                by_targets.get(exercise.targets, 0.0) + exercise.active_seconds
+            )
+        if session.check_in_before is not None and session.check_in_after is not None:
+            tension_count += 1
+            tension_total += session.check_in_after - session.check_in_before
+    return Digest(
+        starts=tuple(starts),
+        seconds_by_targets=by_targets,
+        tension_count=tension_count,
+        tension_change_total=tension_total,
+        sessions_total=len(starts),
+    )
+
+
+def minutes_by_day(
+    starts: Iterable[tuple[dt.datetime, float]], tz: dt.tzinfo
+) -> dict[dt.date, float]:
+    """Active minutes per local day a session started on; days without activity are absent."""
+    days: dict[dt.date, float] = {}
+    for started_at, seconds in starts:
+        if seconds > 0:
+            day = started_at.astimezone(tz).date()
+            days[day] = days.get(day, 0.0) + seconds / 60
+    return days
+
+
+def streaks(active_days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive active days; current ends today or yesterday."""
+    ordered = sorted(set(active_days))
+    longest = run = 0
+    previous: dt.date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    present = set(ordered)
+    day = today if today in present else today - dt.timedelta(days=1)
+    while day in present:
+        current += 1
+        day -= dt.timedelta(days=1)
+    return current, longest
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of day's ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week_minutes(days: Mapping[dt.date, float], today: dt.date) -> tuple[float, float]:
+    """(this ISO week, last ISO week) active minutes, weeks starting on Monday."""
+    this_monday = week_start(today)
+    last_monday = this_monday - dt.timedelta(days=7)
+    this_week = last_week = 0.0
+    for day, minutes in days.items():
+        if this_monday <= day < this_monday + dt.timedelta(days=7):
+            this_week += minutes
+        elif last_monday <= day < this_monday:
+            last_week += minutes
+    return this_week, last_week
+
+
+def calendar(
+    days: Mapping[dt.date, float], today: dt.date, weeks: int = CALENDAR_WEEKS
+) -> tuple[tuple[dt.date, float], ...]:
+    """Minutes for each day of the last `weeks` ISO weeks, Monday first, ending this Sunday."""
+    first = week_start(today) - dt.timedelta(days=7 * (weeks - 1))
+    return tuple(
+        (day, days.get(day, 0.0))
+        for day in (first + dt.timedelta(days=n) for n in range(7 * weeks))
+    )
+
+
+def minutes_by_target(seconds_by_targets: Mapping[tuple[str, ...], float]) -> dict[str, float]:
+    """Minutes per area, an exercise's time counted for each of its areas; most first."""
+    totals: dict[str, float] = {}
+    for targets, seconds in seconds_by_targets.items():
+        for target in dict.fromkeys(targets):  # an area named twice still counts once
+            totals[target] = totals.get(target, 0.0) + seconds / 60
+    active = [(target, minutes) for target, minutes in totals.items() if minutes > 0]
+    return dict(sorted(active, key=lambda kv: (-kv[1], kv[0])))
+
+
+def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo) -> Stats:
+    """All the stats for today in zone tz."""
+    days = minutes_by_day(reduced.starts, tz)
+    current, longest = streaks(days, today)
+    this_week, last_week = week_minutes(days, today)
+    count = reduced.tension_count
+    return Stats(
+        today=today,
+        current_streak_days=current,
+        longest_streak_days=longest,
+        minutes_this_week=this_week,
+        minutes_last_week=last_week,
+        minutes_by_target=minutes_by_target(reduced.seconds_by_targets),
+        calendar=calendar(days, today),
+        tension_sessions=count,
+        tension_average_change=reduced.tension_change_total / count if count else None,
+        sessions_total=reduced.sessions_total,
+    )
