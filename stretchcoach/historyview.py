@@ -1,0 +1,269 @@
+"""How the history and the stats look: Rich renderables, JSON-ready dicts and CSV rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .history import RecordedSession, format_utc
+from .stats import Stats
+
+# Lightest to darkest; the characters alone carry the level, so no colour is needed.
+SHADES = "·░▒▓█"
+# Upper bounds in minutes for the shades after the first: under 5, under 10, under 20, more.
+SHADE_LIMITS = (5.0, 10.0, 20.0)
+SHADE_STYLES = ("dim", "green", "green", "bold green", "bold green")
+LEGEND = "· none  ░ under 5 min  ▒ 5–10  ▓ 10–20  █ 20 or more"
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+BAR_WIDTH = 24
+
+CSV_COLUMNS = (
+    "session_id",
+    "started_at",
+    "ended_at",
+    "status",
+    "title",
+    "routine_id",
+    "generation",
+    "planned_seconds",
+    "session_active_seconds",
+    "check_in_before",
+    "check_in_after",
+    "position",
+    "exercise_id",
+    "exercise_name",
+    "targets",
+    "done",
+    "active_seconds",
+)
+
+
+def session_json(recorded: RecordedSession) -> dict[str, Any]:
+    """One session with stable keys, as `history --json` prints it."""
+    result = recorded.result
+    return {
+        "id": recorded.id,
+        "started_at": format_utc(result.started_at),
+        "ended_at": format_utc(result.ended_at),
+        "status": result.status.value,
+        "title": result.title,
+        "routine_id": result.routine_id,
+        "generation": None if result.generation is None else dict(result.generation),
+        "planned_seconds": result.planned_seconds,
+        "active_seconds": round(result.active_seconds, 1),
+        "check_in_before": result.check_in_before,
+        "check_in_after": result.check_in_after,
+        "exercises": [
+            {
+                "exercise_id": e.exercise_id,
+                "name": e.name,
+                "targets": list(e.targets),
+                "done": e.done,
+                "active_seconds": round(e.active_seconds, 1),
+            }
+            for e in result.exercises
+        ],
+    }
+
+
+def history_json(sessions: Iterable[RecordedSession]) -> list[dict[str, Any]]:
+    return [session_json(s) for s in sessions]
+
+
+def check_in_text(before: int | None, after: int | None) -> str:
+    """'6→3', '6→–' or '' when there was no check-in."""
+    if before is None and after is None:
+        return ""
+    return f"{'–' if before is None else before}→{'–' if after is None else after}"
+
+
+def history_table(
+    sessions: Sequence[RecordedSession], tz: dt.tzinfo, *, plain: bool = False
+) -> Table:
+    """The latest sessions, one row each, times in zone tz."""
+    table = Table(box=None if plain else box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Date")
+    table.add_column("Session", overflow="fold")
+    table.add_column("Status")
+    table.add_column("Done", justify="right")
+    table.add_column("Min", justify="right")
+    table.add_column("Tension", justify="right")
+    for recorded in sessions:
+        result = recorded.result
+        done = sum(1 for e in result.exercises if e.done)
+        table.add_row(
+            str(recorded.id),
+            result.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            # Titles come from catalogue files: shown as text, never read as markup.
+            Text(result.title),
+            result.status.value,
+            f"{done}/{len(result.exercises)}",
+            f"{result.active_seconds / 60:.1f}",
+            check_in_text(result.check_in_before, result.check_in_after),
+        )
+    return table
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The stats with stable keys, as `stats --json` prints them; minutes to 0.1."""
+    average = stats.tension_average_change
+    return {
+        "current_streak_days": stats.current_streak_days,
+        "longest_streak_days": stats.longest_streak_days,
+        "minutes_this_week": round(stats.minutes_this_week, 1),
+        "minutes_last_week": round(stats.minutes_last_week, 1),
+        "minutes_by_target": {t: round(m, 1) for t, m in stats.minutes_by_target.items()},
+        "calendar": [
+            {"date": day.isoformat(), "minutes": round(minutes, 1)}
+            for day, minutes in stats.calendar
+        ],
+        "tension": {
+            "sessions": stats.tension_sessions,
+            "average_change": None if average is None else round(average, 2),
+        },
+        "sessions_total": stats.sessions_total,
+    }
+
+
+def shade(minutes: float) -> int:
+    """The heatmap level, 0 (nothing) to 4, of a day's minutes."""
+    if minutes <= 0:
+        return 0
+    return 1 + sum(1 for limit in SHADE_LIMITS if minutes >= limit)
+
+
+def heatmap(calendar: Sequence[tuple[dt.date, float]], today: dt.date) -> Text:
+    """Weeks as columns, Monday..Sunday as rows, a month label above; future days blank."""
+    weeks = [calendar[i : i + 7] for i in range(0, len(calendar), 7)]
+    starts = [
+        column
+        for column, week in enumerate(weeks)
+        if column == 0 or week[0][0].month != weeks[column - 1][0][0].month
+    ]
+    # A month label takes 3 of the 2-character columns: drop the first (partial) month's
+    # label when the next month starts right after it.
+    if len(starts) > 1 and starts[1] - starts[0] < 2:
+        starts.pop(0)
+    label = [" "] * (2 * len(weeks) + 2)
+    free_from = 0
+    for column in starts:
+        start = 2 * column
+        if start >= free_from:
+            name = weeks[column][0][0].strftime("%b")
+            label[start : start + len(name)] = name
+            free_from = start + len(name) + 1
+    out = Text("    " + "".join(label).rstrip() + "\n")
+    for row, day_name in enumerate(DAY_NAMES):
+        out.append(f"{day_name} ")
+        for week in weeks:
+            day, minutes = week[row]
+            if day > today:
+                out.append("  ")
+                continue
+            level = shade(minutes)
+            out.append(SHADES[level], style=SHADE_STYLES[level])
+            out.append(" ")
+        out.rstrip()
+        out.append("\n")
+    out.append("    " + LEGEND)
+    return out
+
+
+def _minutes(value: float) -> str:
+    return f"{value:.1f} min"
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def summary_lines(stats: Stats) -> list[tuple[str, str]]:
+    """The headline figures as (label, text) pairs."""
+    average = stats.tension_average_change
+    if average is None:
+        tension = "no sessions with a check-in before and after (run --check-in)"
+    else:
+        noun = "session" if stats.tension_sessions == 1 else "sessions"
+        tension = (
+            f"{average:+.1f} on average, after minus before "
+            f"({stats.tension_sessions} {noun} with both check-ins)"
+        )
+    return [
+        (
+            "Streak",
+            f"{_days(stats.current_streak_days)} now, longest {_days(stats.longest_streak_days)}",
+        ),
+        (
+            "This week",
+            f"{_minutes(stats.minutes_this_week)} (last week {_minutes(stats.minutes_last_week)})",
+        ),
+        ("Sessions", f"{stats.sessions_total} recorded"),
+        ("Tension", tension),
+    ]
+
+
+def area_bars(stats: Stats) -> Table:
+    """One bar per area, scaled to the area with the most minutes."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column()
+    table.add_column()
+    table.add_column(justify="right")
+    top = max(stats.minutes_by_target.values(), default=0.0)
+    for target, minutes in stats.minutes_by_target.items():
+        length = max(1, round(BAR_WIDTH * minutes / top)) if top > 0 else 0
+        table.add_row(target, Text("█" * length, style="cyan"), f"{minutes:.1f}")
+    return table
+
+
+def stats_view(stats: Stats) -> RenderableType:
+    """The whole stats screen: figures, minutes per area, and the 12-week heatmap."""
+    width = max(len(label) for label, _ in summary_lines(stats))
+    figures = Text()
+    for label, text in summary_lines(stats):
+        figures.append(label.ljust(width + 2), style="bold")
+        figures.append(text + "\n")
+    figures.rstrip()
+    parts: list[RenderableType] = [figures, Text("")]
+    if stats.minutes_by_target:
+        parts += [Text("Minutes by area", style="bold"), area_bars(stats), Text("")]
+    parts += [Text("Last 12 weeks", style="bold"), heatmap(stats.calendar, stats.today)]
+    return Group(*parts)
+
+
+def csv_rows(sessions: Iterable[RecordedSession]) -> Iterator[list[object]]:
+    """One row per exercise of each session (CSV_COLUMNS); a session without any gets one row."""
+    for recorded in sessions:
+        result = recorded.result
+        head: list[object] = [
+            recorded.id,
+            format_utc(result.started_at),
+            format_utc(result.ended_at),
+            result.status.value,
+            result.title,
+            result.routine_id or "",
+            "" if result.generation is None else json.dumps(result.generation, sort_keys=True),
+            result.planned_seconds,
+            round(result.active_seconds, 1),
+            "" if result.check_in_before is None else result.check_in_before,
+            "" if result.check_in_after is None else result.check_in_after,
+        ]
+        if not result.exercises:
+            yield [*head, "", "", "", "", "", ""]
+        for position, e in enumerate(result.exercises, start=1):
+            yield [
+                *head,
+                position,
+                e.exercise_id,
+                e.name,
+                ";".join(e.targets),
+                "true" if e.done else "false",
+                round(e.active_seconds, 1),
+            ]
