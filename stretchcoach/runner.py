@@ -1,0 +1,325 @@
+"""The session state machine: step(state, now, key) -> state, driven by deadlines; no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+
+from .model import (
+    Exercise,
+    ExerciseResult,
+    Phase,
+    PhaseKind,
+    Plan,
+    SessionResult,
+    SessionStatus,
+)
+
+KEYS = (" ", "n", "b", "+", "q")
+# Seconds `+` adds to the current hold.
+EXTEND_SECONDS = 10
+# `b` pressed this early in an exercise means "the one before", not "again".
+BACK_GRACE = 2.0
+# The loop ticks at least every MAX_WAIT seconds; a gap this much longer means the
+# machine slept (or the process was stopped), and that time is not stretching.
+MAX_WAIT = 0.5
+SUSPEND_GAP = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where a session is: the phase, its deadline, pauses and what has been done."""
+
+    plan: Plan = field(repr=False, compare=False)
+    index: int  # current phase; len(plan.phases) once finished
+    started: float  # monotonic time the session began
+    phase_start: float  # when the current phase was entered
+    deadline: float  # when the current phase ends; pauses and `+` push it back
+    last_tick: float
+    active: tuple[float, ...]  # per item: seconds spent in its work phases
+    completed: frozenset[int] = frozenset()  # work phases that ran to their end
+    serial: int = 0  # counts phase entries, so a restarted phase is a new one
+    extra: int = 0  # seconds `+` added to the current phase
+    added: int = 0  # seconds `+` added over the whole session
+    paused: bool = False
+    paused_since: float = 0.0
+    suspended: bool = False  # paused because the clock jumped (sleep, Ctrl-Z)
+    cue: bool = False  # a work phase or side switch began in this step
+    finished: bool = False
+    status: SessionStatus | None = None
+    ended: float | None = None  # monotonic time the session ended
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a view needs to draw one frame of the session."""
+
+    title: str
+    phase: Phase | None  # None once finished
+    serial: int
+    item: int  # 0-based index of the current exercise
+    items: int
+    exercise: Exercise | None
+    hold_text: str
+    phase_seconds: int  # the phase's length, `+` included
+    phase_left: float
+    session_left: float
+    session_seconds: int  # the plan's length, `+` included
+    elapsed: float  # seconds since the session began, pauses included
+    phase_elapsed_at: float  # `elapsed` when the current phase began
+    next_exercise: Exercise | None
+    paused: bool
+    suspended: bool
+    cue: bool
+    finished: bool
+    status: SessionStatus | None
+
+    @property
+    def progress(self) -> float:
+        """Share of the session behind us, in whole seconds so it moves with the clock."""
+        if self.session_seconds <= 0:
+            return 1.0
+        left = math.ceil(self.session_left)
+        return min(1.0, max(0.0, 1 - left / self.session_seconds))
+
+
+def start(plan: Plan, now: float) -> State:
+    """The state of a session of `plan` beginning at `now`."""
+    state = State(
+        plan=plan,
+        index=0,
+        started=now,
+        phase_start=now,
+        deadline=now + (plan.phases[0].seconds if plan.phases else 0),
+        last_tick=now,
+        active=(0.0,) * len(plan.items),
+    )
+    if not plan.phases:
+        return replace(state, finished=True, status=SessionStatus.COMPLETED, ended=now)
+    state = replace(state, cue=_is_cue(plan.phases[0]))
+    return _advance(state, plan, now)
+
+
+def step(state: State, now: float, key: str | None = None) -> State:
+    """The state after time reaches `now` and `key` (one of KEYS, or None) is pressed."""
+    plan = state.plan
+    if state.finished:
+        return state
+    state = replace(state, cue=False)
+    if not state.paused and now - state.last_tick > SUSPEND_GAP:
+        state = replace(state, paused=True, paused_since=state.last_tick, suspended=True)
+    state = _advance(state, plan, now)
+    if not state.finished and key is not None:
+        state = _press(state, plan, now, key)
+    return replace(state, last_tick=now)
+
+
+def stop(state: State, now: float, status: SessionStatus) -> State:
+    """The session ended at `now` by the user's or the system's will, with `status`."""
+    plan = state.plan
+    if state.finished:
+        return state
+    state = _advance(state, plan, now)
+    if state.finished:
+        return state
+    state = _credit_partial(state, plan, now)
+    return replace(state, finished=True, status=status, ended=now, cue=False, last_tick=now)
+
+
+def remaining(state: State, now: float) -> float:
+    """Seconds left in the current phase; frozen while paused."""
+    if state.finished:
+        return 0.0
+    at = state.paused_since if state.paused else now
+    return max(0.0, state.deadline - at)
+
+
+def wait_time(state: State, now: float) -> float:
+    """How long the loop may wait before the display or the phase next changes."""
+    if state.finished or state.paused:
+        return MAX_WAIT
+    left = state.deadline - now
+    if left <= 0:
+        return 0.0
+    # Whole seconds are shown: the next change is when `left` crosses an integer.
+    to_change = left - math.floor(left) or 1.0
+    return min(MAX_WAIT, to_change + 0.001)
+
+
+def snapshot(state: State, now: float) -> Snapshot:
+    """The view's data for `state` at `now`."""
+    plan = state.plan
+    finished = state.finished or state.index >= len(plan.phases)
+    phase = None if finished else plan.phases[state.index]
+    item = phase.item if phase else max(len(plan.items) - 1, 0)
+    plan_item = plan.items[item] if plan.items else None
+    left = remaining(state, now)
+    later = sum(p.seconds for p in plan.phases[state.index + 1 :])
+    return Snapshot(
+        title=plan.title,
+        phase=phase,
+        serial=state.serial,
+        item=item,
+        items=len(plan.items),
+        exercise=plan_item.exercise if plan_item else None,
+        hold_text=plan_item.dose.hold_text if plan_item else "",
+        phase_seconds=(phase.seconds + state.extra) if phase else 0,
+        phase_left=left,
+        session_left=0.0 if finished else left + later,
+        session_seconds=plan.total_seconds + state.added,
+        elapsed=(state.ended if state.ended is not None else now) - state.started,
+        phase_elapsed_at=state.phase_start - state.started,
+        next_exercise=plan.items[item + 1].exercise if item + 1 < len(plan.items) else None,
+        paused=state.paused,
+        suspended=state.suspended,
+        cue=state.cue,
+        finished=finished,
+        status=state.status,
+    )
+
+
+def is_done(state: State, item: int) -> bool:
+    """True when every work phase of `item` has run to its end."""
+    return all(
+        i in state.completed
+        for i, p in enumerate(state.plan.phases)
+        if p.item == item and p.kind is PhaseKind.WORK
+    )
+
+
+def result(
+    state: State,
+    plan: Plan,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    status: SessionStatus,
+) -> SessionResult:
+    """The record of the session: each exercise done or skipped, with its active seconds."""
+    exercises = tuple(
+        ExerciseResult(
+            exercise_id=item.exercise.id,
+            name=item.exercise.name,
+            targets=item.exercise.targets,
+            done=is_done(state, index),
+            active_seconds=round(state.active[index], 3),
+        )
+        for index, item in enumerate(plan.items)
+    )
+    return SessionResult(
+        started_at=started_at,
+        ended_at=ended_at,
+        status=status,
+        title=plan.title,
+        exercises=exercises,
+        planned_seconds=plan.total_seconds,
+        routine_id=plan.routine_id,
+        generation=plan.generation,
+    )
+
+
+def _advance(state: State, plan: Plan, now: float) -> State:
+    # Each elapsed phase ends exactly at its own deadline, so late ticks never drift.
+    while not state.paused and not state.finished and now >= state.deadline:
+        phase = plan.phases[state.index]
+        if phase.kind is PhaseKind.WORK:
+            state = _credit(state, phase.item, phase.seconds + state.extra)
+            state = replace(state, completed=state.completed | {state.index})
+        state = _enter(state, plan, state.index + 1, state.deadline)
+    return state
+
+
+def _enter(state: State, plan: Plan, index: int, at: float) -> State:
+    """Begin phase `index` at time `at` (or finish when there is none)."""
+    if index >= len(plan.phases):
+        return replace(
+            state,
+            index=len(plan.phases),
+            phase_start=at,
+            deadline=at,
+            extra=0,
+            finished=True,
+            status=SessionStatus.COMPLETED,
+            ended=at,
+            cue=False,
+        )
+    phase = plan.phases[index]
+    return replace(
+        state,
+        index=index,
+        phase_start=at,
+        deadline=at + phase.seconds,
+        extra=0,
+        serial=state.serial + 1,
+        paused_since=at if state.paused else state.paused_since,
+        cue=_is_cue(phase),
+    )
+
+
+def _press(state: State, plan: Plan, now: float, key: str) -> State:
+    phase = plan.phases[state.index]
+    if key == " ":
+        if state.paused:
+            shift = now - state.paused_since
+            return replace(state, paused=False, suspended=False, deadline=state.deadline + shift)
+        return replace(state, paused=True, paused_since=now)
+    if key == "+":
+        if phase.kind is not PhaseKind.WORK:
+            return state
+        return replace(
+            state,
+            deadline=state.deadline + EXTEND_SECONDS,
+            extra=state.extra + EXTEND_SECONDS,
+            added=state.added + EXTEND_SECONDS,
+        )
+    if key == "q":
+        return stop(state, now, SessionStatus.STOPPED)
+    if key == "n":
+        state = _credit_partial(state, plan, now)
+        if _is_between_rest(phase):  # the rest before an exercise: get on with it
+            return _enter(state, plan, _first_phase(plan, phase.item), now)
+        return _enter(state, plan, _first_phase(plan, phase.item + 1), now)
+    if key == "b":
+        state = _credit_partial(state, plan, now)
+        first = _first_phase(plan, phase.item)
+        early = state.index == first and _elapsed(state, plan, now) < BACK_GRACE
+        if (_is_between_rest(phase) or early) and phase.item > 0:
+            return _enter(state, plan, _first_phase(plan, phase.item - 1), now)
+        return _enter(state, plan, first, now)
+    return state
+
+
+def _elapsed(state: State, plan: Plan, now: float) -> float:
+    duration = plan.phases[state.index].seconds + state.extra
+    return max(0.0, duration - remaining(state, now))
+
+
+def _credit_partial(state: State, plan: Plan, now: float) -> State:
+    """Count the part of the current work phase already done as active time."""
+    phase = plan.phases[state.index]
+    if phase.kind is not PhaseKind.WORK:
+        return state
+    return _credit(state, phase.item, _elapsed(state, plan, now))
+
+
+def _credit(state: State, item: int, seconds: float) -> State:
+    active = list(state.active)
+    active[item] += seconds
+    return replace(state, active=tuple(active))
+
+
+def _first_phase(plan: Plan, item: int) -> int:
+    """Index of the first phase of `item` after the rest that precedes it."""
+    for index, phase in enumerate(plan.phases):
+        if phase.item == item and not _is_between_rest(phase):
+            return index
+    return len(plan.phases)
+
+
+def _is_between_rest(phase: Phase) -> bool:
+    # plan.py numbers rests between sets (set >= 2); the rest before an exercise has set 0.
+    return phase.kind is PhaseKind.REST and phase.set == 0
+
+
+def _is_cue(phase: Phase) -> bool:
+    return phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH)
