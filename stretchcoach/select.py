@@ -1,12 +1,12 @@
-"""Finding things in a catalogue: lookup by id with did-you-mean, and target matching."""
+"""Finding things in a catalogue: lookup with did-you-mean, target matching, list filters."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from .errors import UsageError
-from .model import Catalogue, Exercise, Routine
+from .model import AREAS, KINDS, POSITIONS, Catalogue, Exercise, Routine
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -55,3 +55,65 @@ def known_targets(catalogue: Catalogue) -> list[str]:
         for name in (*exercise.targets, *exercise.muscles):
             seen.setdefault(name.lower(), None)
     return sorted(seen)
+
+
+def fits_position(exercise: Exercise, position: str) -> bool:
+    """True when the exercise can be done in `position`; `any` on either side fits all."""
+    return position == "any" or exercise.position in ("any", position)
+
+
+def fits_equipment(exercise: Exercise, have: Collection[str]) -> bool:
+    """True when the exercise needs nothing beyond what the user has (`have`, lowercase)."""
+    return all(item.lower() in have for item in exercise.equipment)
+
+
+def matches_search(exercise: Exercise, text: str) -> bool:
+    """True when `text` occurs (any case) in the id, name, muscles or steps."""
+    wanted = text.strip().lower()
+    fields = (exercise.id, exercise.name, *exercise.muscles, *exercise.steps)
+    return any(wanted in field.lower() for field in fields)
+
+
+def filter_exercises(
+    catalogue: Catalogue,
+    *,
+    targets: Sequence[str] = (),
+    position: str | None = None,
+    equipment: Sequence[str] | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+) -> list[Exercise]:
+    """The exercises matching every filter given; UsageError naming an unknown value.
+
+    `targets` match any of them; `equipment` is what the user has (`none` means nothing).
+    """
+    for target in targets:
+        if target.strip().lower() not in _target_names(catalogue):
+            raise unknown(
+                "target", target, [*AREAS, *known_targets(catalogue)], "stretchcoach list"
+            )
+    if position is not None and position not in POSITIONS:
+        raise unknown("position", position, POSITIONS, "stretchcoach list --help")
+    if kind is not None and kind not in KINDS:
+        raise unknown("kind", kind, KINDS, "stretchcoach list --help")
+    have = None
+    if equipment is not None:
+        have = {e.strip().lower() for e in equipment} - {"none"}
+    out = []
+    for exercise in catalogue.exercises.values():
+        if targets and not any(matches_target(exercise, t) for t in targets):
+            continue
+        if position is not None and not fits_position(exercise, position):
+            continue
+        if have is not None and not fits_equipment(exercise, have):
+            continue
+        if kind is not None and exercise.kind != kind:
+            continue
+        if search and not matches_search(exercise, search):
+            continue
+        out.append(exercise)
+    return out
+
+
+def _target_names(catalogue: Catalogue) -> set[str]:
+    return {*AREAS, *known_targets(catalogue)}

@@ -1,0 +1,341 @@
+"""What browse commands show: Rich renderables for people, JSON-ready dicts for programs.
+
+Catalogue text goes into rich.text.Text, never through markup, so `[bold]` in a YAML name
+prints as written. JSON keys are stable:
+
+- exercise (`list --json` items, `show --json`): id, name, kind, targets, muscles, position,
+  equipment, sides, hold_seconds, hold_text (the hold as shown: "30s", "5 breaths (30s)"),
+  reps, sets, total_seconds (the exercise run on its own, with the default get-ready time),
+  steps, cautions, sources [{title, publisher, says, url}], defined_in {file, line},
+  overrides [{file, line}] (definitions this one replaced, oldest first).
+- routine (`routines --json` items, `show ROUTINE --json`): id, name, summary,
+  prepare_seconds, rest_seconds, total_seconds, items [{exercise, hold_seconds, reps, sets,
+  sides}] (the dose in force: the item's overrides over the exercise's own).
+- info (`info --json`): version, home, config_dir, catalogue_dir, history_db, cache_dir,
+  builtin_dir, files [{path, layer, exercises, routines}], shadowed {id: [{file, line}]}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .durations import describe, format_clock, format_seconds
+from .model import (
+    DEFAULT_PREPARE,
+    DEFAULT_REST,
+    SWITCH_SECONDS,
+    Catalogue,
+    Dose,
+    Exercise,
+    Origin,
+    Routine,
+)
+from .plan import compile_routine
+
+if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
+LIST_HEADERS = ("id", "name", "targets", "position", "dose", "time")
+_LABEL = "bold"
+_ID = "cyan"
+
+# ---------------------------------------------------------------- words
+
+
+def dose_text(dose: Dose) -> str:
+    """The dose in short: "30s", "2s × 10 each side", "3s × 10, 3 sets"."""
+    out = describe(dose.hold, dose.hold_text)
+    if dose.reps > 1:
+        out += f" × {dose.reps}"
+    if dose.sides == "each":
+        out += " each side"
+    elif dose.sides == "alternate":
+        out += " alternating sides"
+    if dose.sets > 1:
+        out += f", {dose.sets} sets"
+    return out
+
+
+def dose_words(dose: Dose) -> str:
+    """The dose in words: "hold 2s, 10 times on each side (left, then right)"."""
+    times = "once" if dose.reps == 1 else f"{dose.reps} times"
+    out = f"hold {describe(dose.hold, dose.hold_text)}, {times}"
+    if dose.sides == "each":
+        out += " on each side (left, then right)"
+    elif dose.sides == "alternate":
+        out += " per side, alternating left and right"
+    if dose.sets > 1:
+        out += f"; {dose.sets} sets"
+    return out
+
+
+def exercise_seconds(dose: Dose, prepare: int = DEFAULT_PREPARE, rest: int = DEFAULT_REST) -> int:
+    """Seconds the exercise takes run on its own: the same sum plan.item_seconds computes."""
+    per_set = dose.work_seconds // dose.sets + (SWITCH_SECONDS if dose.sides == "each" else 0)
+    return prepare + dose.sets * per_set + (dose.sets - 1) * rest
+
+
+def _where(origin: Origin | None) -> dict[str, Any] | None:
+    return None if origin is None else {"file": origin.file, "line": origin.line}
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def exercise_json(exercise: Exercise, catalogue: Catalogue) -> dict[str, Any]:
+    """The exercise as a JSON-ready dict with stable keys."""
+    dose = exercise.dose
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "kind": exercise.kind,
+        "targets": list(exercise.targets),
+        "muscles": list(exercise.muscles),
+        "position": exercise.position,
+        "equipment": list(exercise.equipment),
+        "sides": dose.sides,
+        "hold_seconds": dose.hold,
+        "hold_text": describe(dose.hold, dose.hold_text),
+        "reps": dose.reps,
+        "sets": dose.sets,
+        "total_seconds": exercise_seconds(dose),
+        "steps": list(exercise.steps),
+        "cautions": list(exercise.cautions),
+        "sources": [
+            {"title": s.title, "publisher": s.publisher, "says": s.says, "url": s.url}
+            for s in exercise.sources
+        ],
+        "defined_in": _where(exercise.origin),
+        "overrides": [_where(o) for o in _overridden(exercise, catalogue)],
+    }
+
+
+def routine_json(routine: Routine, catalogue: Catalogue) -> dict[str, Any]:
+    """The routine as a JSON-ready dict with stable keys."""
+    items = []
+    for item in routine.items:
+        dose = item.dose_for(catalogue.exercises[item.exercise])
+        items.append(
+            {
+                "exercise": item.exercise,
+                "hold_seconds": dose.hold,
+                "reps": dose.reps,
+                "sets": dose.sets,
+                "sides": dose.sides,
+            }
+        )
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "summary": routine.summary,
+        "prepare_seconds": routine.prepare,
+        "rest_seconds": routine.rest,
+        "total_seconds": compile_routine(routine, catalogue).total_seconds,
+        "items": items,
+    }
+
+
+def info_json(
+    *, version: str, home: str | None, paths: Any, builtin_dir: str, catalogue: Catalogue | None
+) -> dict[str, Any]:
+    """Where stretchcoach reads and writes, and what it loaded."""
+    return {
+        "version": version,
+        "home": home,
+        "config_dir": str(paths.config_dir),
+        "catalogue_dir": str(paths.catalogue_dir),
+        "history_db": str(paths.history_db),
+        "cache_dir": str(paths.cache_dir),
+        "builtin_dir": builtin_dir,
+        "files": [
+            {"path": f.path, "layer": f.layer, "exercises": f.exercises, "routines": f.routines}
+            for f in (catalogue.files if catalogue else ())
+        ],
+        "shadowed": {
+            key: [_where(o) for o in origins]
+            for key, origins in (catalogue.shadowed.items() if catalogue else ())
+        },
+    }
+
+
+def _overridden(record: Exercise | Routine, catalogue: Catalogue) -> tuple[Origin, ...]:
+    return tuple(catalogue.shadowed.get(record.id, ()))
+
+
+# ---------------------------------------------------------------- list
+
+
+def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
+    """One row of text per exercise, in LIST_HEADERS order."""
+    return [
+        (
+            e.id,
+            e.name,
+            ", ".join(e.targets),
+            e.position,
+            dose_text(e.dose),
+            format_clock(exercise_seconds(e.dose)),
+        )
+        for e in exercises
+    ]
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    last = len(headers) - 1
+    lines = []
+    for row in (headers, *rows):
+        cells = [cell if i == last else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def list_table(rows: Sequence[Sequence[str]]) -> Table:
+    """The list as a Rich table for a terminal."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False)
+    for header in LIST_HEADERS:
+        table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def _justify(header: str) -> Any:
+    return "right" if header == "time" else "left"
+
+
+# ---------------------------------------------------------------- show, routines, info
+
+
+def _lines(parts: Iterable[tuple[str, str] | str]) -> Text:
+    """Text from (style, text) pieces and plain strings, never parsed as markup."""
+    from rich.text import Text
+
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(part[1], style=part[0])
+        else:
+            out.append(part)
+    out.rstrip()
+    return out
+
+
+def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
+    """Every field of an exercise, the dose in words, its sources and where it was defined."""
+    dose = exercise.dose
+    total = format_clock(exercise_seconds(dose))
+    fields = [
+        ("kind", exercise.kind),
+        ("targets", ", ".join(exercise.targets)),
+        ("muscles", ", ".join(exercise.muscles) or "-"),
+        ("position", exercise.position),
+        ("equipment", ", ".join(exercise.equipment) or "none"),
+        ("dose", dose_words(dose)),
+        ("time", f"{total} on its own, with {format_seconds(DEFAULT_PREPARE)} to get ready"),
+    ]
+    parts: list[tuple[str, str] | str] = [(_ID, exercise.id), "  ", (_LABEL, exercise.name), "\n"]
+    for label, value in fields:
+        parts += [(_LABEL, f"{label}:".ljust(11)), value, "\n"]
+    if exercise.steps:
+        parts += [(_LABEL, "steps:"), "\n"]
+        for number, step in enumerate(exercise.steps, 1):
+            parts.append(f"  {number}. {step}\n")
+    if exercise.cautions:
+        parts += [(_LABEL, "cautions:"), "\n"]
+        parts += [f"  - {caution}\n" for caution in exercise.cautions]
+    if exercise.sources:
+        parts += [(_LABEL, "sources:"), "\n"]
+        for source in exercise.sources:
+            parts.append(f"  - {source.title}, {source.publisher}\n")
+            parts.append(f"    says: {source.says}\n")
+            if source.url:
+                parts.append(f"    {source.url}\n")
+    parts += _definition(exercise, catalogue)
+    return _lines(parts)
+
+
+def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[str, str] | str]:
+    parts: list[tuple[str, str] | str] = []
+    if record.origin is not None:
+        parts += [(_LABEL, "defined in: "), str(record.origin), "\n"]
+    for origin in reversed(_overridden(record, catalogue)):
+        parts += [(_LABEL, "overrides:  "), str(origin), "\n"]
+    return parts
+
+
+def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = False) -> Text:
+    """A routine: name, total time, summary and each exercise with its dose."""
+    total = compile_routine(routine, catalogue).total_seconds
+    parts: list[tuple[str, str] | str] = [
+        (_ID, routine.id), "  ", (_LABEL, routine.name), f"  {format_clock(total)}\n",
+    ]  # fmt: skip
+    if routine.summary:
+        parts.append(f"  {routine.summary}\n")
+    parts.append(
+        f"  get ready {format_seconds(routine.prepare)}, rest {format_seconds(routine.rest)}\n"
+    )
+    for number, item in enumerate(routine.items, 1):
+        exercise = catalogue.exercises[item.exercise]
+        dose = dose_text(item.dose_for(exercise))
+        parts += [f"  {number}. ", (_ID, exercise.id), f"  {exercise.name}  {dose}\n"]
+    if definition:
+        parts += _definition(routine, catalogue)
+    return _lines(parts)
+
+
+def routines_view(catalogue: Catalogue) -> Text:
+    """Every routine, a blank line between them."""
+    from rich.text import Text
+
+    return Text("\n\n").join(routine_view(r, catalogue) for r in catalogue.routines.values())
+
+
+def info_view(data: Mapping[str, Any]) -> Text:
+    """The info JSON, laid out for people."""
+    home = data["home"] or "not set: platform directories are used"
+    rows = [
+        ("STRETCHCOACH_HOME", home),
+        ("config", data["config_dir"]),
+        ("catalogue dir", data["catalogue_dir"]),
+        ("history", data["history_db"]),
+        ("cache", data["cache_dir"]),
+        ("built-in data", data["builtin_dir"]),
+    ]
+    parts: list[tuple[str, str] | str] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
+    for label, value in rows:
+        parts += [(_LABEL, f"{label}:".ljust(19)), value, "\n"]
+    files: list[dict[str, Any]] = data["files"]
+    if files:
+        parts += [(_LABEL, "files loaded:"), "\n"]
+        width = max(len(f["layer"]) for f in files)
+        for f in files:
+            counts = f"{_count(f['exercises'], 'exercise')}, {_count(f['routines'], 'routine')}"
+            parts.append(f"  {f['layer'].ljust(width)}  {f['path']}  ({counts})\n")
+    shadowed: dict[str, list[dict[str, Any]]] = data["shadowed"]
+    if shadowed:
+        parts += [(_LABEL, "redefined ids (the last file wins):"), "\n"]
+        for key, origins in shadowed.items():
+            replaced = ", ".join(f"{o['file']}:{o['line']}" for o in origins)
+            parts.append(f"  {key}  replaces {replaced}\n")
+    return _lines(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def ok_line(path: str, exercises: int, routines: int) -> str:
+    """What `validate` says about a clean file."""
+    return f"{path}: ok ({_count(exercises, 'exercise')}, {_count(routines, 'routine')})"
