@@ -133,7 +133,10 @@ def open_history(
     try:
         connection = _connect(path, verify=verify)
     except _Damaged as damage:
-        aside = _move_aside(path, now())
+        try:
+            aside = _move_aside(path, now())
+        finally:
+            damage.close()
         notices.append(
             f"the history database {path} was damaged ({damage.reason}); "
             f"it was moved to {aside} and a new one started"
@@ -141,6 +144,7 @@ def open_history(
         try:
             connection = _connect(path, verify=False)
         except _Damaged as again:
+            again.close()
             raise HistoryError(
                 f"cannot start a new history database at {path}: {again.reason}"
             ) from None
@@ -154,9 +158,17 @@ def open_history(
 
 
 class _Damaged(Exception):
-    def __init__(self, reason: str) -> None:
+    """The file is damaged; its connection stays open until the files are moved aside,
+    because closing the last connection makes SQLite delete the -wal, which may hold
+    committed sessions."""
+
+    def __init__(self, reason: str, connection: sqlite3.Connection) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.connection = connection
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def _connect(path: Path, *, verify: bool) -> sqlite3.Connection:
@@ -188,11 +200,14 @@ def _connect(path: Path, *, verify: bool) -> sqlite3.Connection:
         if verify:
             rows = connection.execute("PRAGMA quick_check").fetchall()
             if [r[0] for r in rows] != ["ok"]:
-                raise _Damaged("integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3]))
+                problems = "; ".join(str(r[0]) for r in rows[:3])
+                raise _Damaged(f"integrity check failed: {problems}", connection)
+    except _Damaged:
+        raise
     except sqlite3.Error as error:
-        connection.close()
         if _is_damage(error):
-            raise _Damaged(str(error)) from None
+            raise _Damaged(str(error), connection) from None
+        connection.close()
         raise _as_history_error(error, path) from None
     except BaseException:
         connection.close()
