@@ -46,7 +46,7 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_REPS = 100
 MAX_SETS = 10
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 Parsed = tuple[tuple[Exercise, ...], tuple[Routine, ...]]
 
@@ -281,6 +281,12 @@ class _Checker:
     def __init__(self, file: _File, require_source: bool) -> None:
         self.file = file
         self.require_source = require_source
+        # Equal values share one object: a large catalogue repeats most of its text, and
+        # sharing makes the cached pickle several times smaller and faster to load.
+        self.shared: dict[Any, Any] = {}
+
+    def share(self, value: Any) -> Any:
+        return self.shared.setdefault(value, value)
 
     # -- structure
 
@@ -354,7 +360,7 @@ class _Checker:
                 "catalogue text must be plain text",
             )
             return None
-        return value
+        return self.share(value)
 
     def slug(self, node: _Node, key: str) -> str | None:
         value = self.text(node, key)
@@ -433,7 +439,9 @@ class _Checker:
             self.wrong(node, key, f"a list, e.g. {EXAMPLES.get(key, '[...]').split(': ', 1)[1]}")
             return None
         out = [self.text(item, f"each of {key}") for item in node.items]
-        return None if any(v is None for v in out) else tuple(v for v in out if v is not None)
+        if any(v is None for v in out):
+            return None
+        return self.share(tuple(v for v in out if v is not None))
 
     def choices(
         self, node: _Node, key: str, choices: Sequence[str], noun: str
@@ -442,7 +450,9 @@ class _Checker:
             self.wrong(node, key, f"a list, e.g. {EXAMPLES[key].split(': ', 1)[1]}")
             return None
         out = [self.choice(item, key, choices, noun) for item in node.items]
-        return None if any(v is None for v in out) else tuple(v for v in out if v is not None)
+        if any(v is None for v in out):
+            return None
+        return self.share(tuple(v for v in out if v is not None))
 
     # -- records
 
@@ -554,7 +564,9 @@ class _Checker:
             id=ident,
             name=name,
             targets=targets,
-            dose=Dose(hold=hold[0], reps=reps, sets=sets, sides=sides, hold_text=hold[1]),
+            dose=self.share(
+                Dose(hold=hold[0], reps=reps, sets=sets, sides=sides, hold_text=hold[1])
+            ),
             kind=kind,
             muscles=muscles,
             position=position,
@@ -590,8 +602,8 @@ class _Checker:
                 self.file.problem(values["url"], f"url {url!r} must start with https:// or http://")
                 continue
             if title and publisher and says:
-                out.append(Source(title=title, publisher=publisher, says=says, url=url))
-        return tuple(out) if len(out) == len(node.items) else None
+                out.append(self.share(Source(title, publisher, says, url)))
+        return self.share(tuple(out)) if len(out) == len(node.items) else None
 
     def routine(self, node: _Map) -> Routine | None:
         before = len(self.file.problems)
