@@ -1,0 +1,165 @@
+"""The session loop: a clock, a key source and a view drive the runner to a SessionResult."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Protocol
+
+from . import runner, screen
+from .model import Plan, SessionResult, SessionStatus
+from .terminal import Interrupted
+
+# At most ten frames a second, whatever the keys do.
+MIN_FRAME = 0.1
+EXIT_INTERRUPTED = 130
+
+
+class Keys(Protocol):
+    def read(self, timeout: float) -> str | None:
+        """The next key, or None after `timeout` seconds without one."""
+
+
+class View(Protocol):
+    def show(self, snap: runner.Snapshot) -> float | None:
+        """Draw `snap` if it differs from what is shown; seconds until a held-back frame is due."""
+
+
+class SessionInterrupted(Exception):
+    """A signal or Ctrl-C ended the session; the result is still worth recording."""
+
+    def __init__(self, result: SessionResult, exit_code: int) -> None:
+        super().__init__(f"session interrupted (exit {exit_code})")
+        self.result = result
+        self.exit_code = exit_code
+
+
+def run_session(
+    plan: Plan,
+    *,
+    clock: Callable[[], float],
+    keys: Keys,
+    view: View,
+    bell: Callable[[], None] | None = None,
+    now_utc: Callable[[], dt.datetime],
+) -> SessionResult:
+    """Run `plan` to its end (or `q`); SessionInterrupted carries the result of an interruption."""
+    started_at = now_utc()
+    state = runner.start(plan, clock())
+    try:
+        while True:
+            if state.cue and bell is not None:
+                bell()
+            now = clock()
+            due = view.show(runner.snapshot(state, now))
+            if state.finished:
+                break
+            timeout = runner.wait_time(state, now)
+            if due is not None:
+                timeout = min(timeout, due)
+            key = keys.read(max(0.0, timeout))
+            state = runner.step(state, clock(), key)
+    except (KeyboardInterrupt, Interrupted) as signal_:
+        code = signal_.exit_code if isinstance(signal_, Interrupted) else EXIT_INTERRUPTED
+        state = runner.stop(state, clock(), SessionStatus.INTERRUPTED)
+        result = runner.result(state, plan, started_at, now_utc(), SessionStatus.INTERRUPTED)
+        raise SessionInterrupted(result, code) from None
+    status = state.status or SessionStatus.COMPLETED
+    return runner.result(state, plan, started_at, now_utc(), status)
+
+
+class LiveView:
+    """The full-screen view: Rich Live on the alternate screen, redrawn only on change."""
+
+    def __init__(self, console: Any, *, redraw_needed: Callable[[], bool] = lambda: False):
+        self.console = console
+        self.redraw_needed = redraw_needed
+        self.live: Any = None
+        self.shown: object = None
+        self.drawn_at = float("-inf")
+
+    def __enter__(self) -> LiveView:
+        from rich.live import Live
+
+        self.live = Live(
+            console=self.console,
+            auto_refresh=False,
+            screen=True,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.live.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.live.stop()
+
+    def show(self, snap: runner.Snapshot) -> float | None:
+        """Redraw when the text or the console size changed, at most ten times a second."""
+        if snap.finished:
+            return None
+        size = self.console.size
+        lines = screen.layout(snap, size.width, size.height)
+        frame = (size.width, size.height, lines)
+        force = self.redraw_needed()
+        if frame == self.shown and not force:
+            return None
+        # The snapshot's own clock paces frames, so a fake clock paces them in tests too.
+        wait = self.drawn_at + MIN_FRAME - snap.elapsed
+        if wait > 0 and not force:
+            return wait
+        self.live.update(screen.renderable(lines), refresh=True)
+        self.shown = frame
+        self.drawn_at = snap.elapsed
+        return None
+
+
+class PlainView:
+    """One line per phase and per pause, no escape codes: for pipes, logs and screen readers."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+        self.serial = -1
+        self.paused = False
+
+    def show(self, snap: runner.Snapshot) -> float | None:
+        """Write a line when a phase begins or a pause starts or ends."""
+        if snap.finished:
+            return None
+        if snap.serial != self.serial:
+            self.serial = snap.serial
+            self.write(screen.plain_line(snap))
+        if snap.paused != self.paused:
+            self.paused = snap.paused
+            self.write(screen.plain_pause(snap))
+        return None
+
+
+CHECK_IN_RANGE = range(0, 11)
+
+
+def ask_check_in(
+    when: str, *, read_line: Callable[[], str], write: Callable[[str], None]
+) -> int | None:
+    """A 0-10 tension rating typed by the user, or None when they press Enter or input ends."""
+    question = f"Tension or pain {when}, 0 (none) to 10 (worst)? Enter skips: "
+    for _ in range(3):
+        write(question)
+        answer = read_line()
+        if not answer:  # end of input
+            write("\n")
+            return None
+        text = answer.strip()
+        if not text:
+            return None
+        if text.isdigit() and int(text) in CHECK_IN_RANGE:
+            return int(text)
+        write("Type a whole number from 0 to 10, or press Enter to skip.\n")
+    return None

@@ -1,0 +1,211 @@
+"""The real clock, the key reader and the guard that always gives the terminal back."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from types import FrameType, TracebackType
+from typing import IO, Any
+
+SHOW_CURSOR = "\x1b[?25h"
+HIDE_CURSOR = "\x1b[?25l"
+ENTER_ALT_SCREEN = "\x1b[?1049h"
+LEAVE_ALT_SCREEN = "\x1b[?1049l"
+
+# Keys as typed -> the runner's keys. Arrows move between exercises too.
+_KEYS = {" ": " ", "n": "n", "N": "n", "b": "b", "B": "b", "+": "+", "=": "+", "q": "q", "Q": "q"}
+_ARROWS = {"C": "n", "D": "b"}
+
+
+def clock() -> float:
+    """Seconds on a monotonic clock that keeps counting while the machine sleeps."""
+    # CLOCK_MONOTONIC stops during suspend on Linux; BOOTTIME does not, so a laptop
+    # lid closed mid-session shows up as a gap the runner can refuse to count.
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.monotonic()
+
+
+def decode(data: str) -> list[str]:
+    """The runner keys in a chunk of typed text; escape sequences other than arrows dropped."""
+    keys: list[str] = []
+    i = 0
+    while i < len(data):
+        ch = data[i]
+        if ch == "\x1b":
+            # CSI / SS3: ESC [ or ESC O, parameters, then a final letter or ~.
+            j = i + 1
+            if j < len(data) and data[j] in "[O":
+                j += 1
+                while j < len(data) and not (data[j].isalpha() or data[j] == "~"):
+                    j += 1
+                if j < len(data) and data[j] in _ARROWS:
+                    keys.append(_ARROWS[data[j]])
+            i = j + 1
+            continue
+        if ch in _KEYS:
+            keys.append(_KEYS[ch])
+        i += 1
+    return keys
+
+
+class KeyReader:
+    """Keys from a file descriptor, waiting at most `timeout` seconds for one."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending: deque[str] = deque()
+        self.closed = False
+
+    def read(self, timeout: float) -> str | None:
+        """The next key, or None when none came within `timeout` seconds."""
+        if self.pending:
+            return self.pending.popleft()
+        if self.closed:  # end of input: wait without spinning on a readable EOF
+            time.sleep(max(0.0, timeout))
+            return None
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return None
+        try:
+            data = os.read(self.fd, 64)
+        except OSError:  # the terminal went away (hang-up)
+            data = b""
+        if not data:
+            self.closed = True
+            return None
+        self.pending.extend(decode(data.decode("utf-8", "replace")))
+        return self.pending.popleft() if self.pending else None
+
+
+class NoKeys:
+    """A key source for sessions without a keyboard: it only waits."""
+
+    def read(self, timeout: float) -> str | None:
+        time.sleep(max(0.0, timeout))
+        return None
+
+
+class Interrupted(BaseException):
+    """The session was ended by a signal; exit with `exit_code` once it is recorded."""
+
+    # A BaseException like KeyboardInterrupt, so no `except Exception` swallows it.
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+class Guard:
+    """Terminal modes and signals for a session, restored on every way out."""
+
+    def __init__(
+        self,
+        stdin: IO[Any],
+        stdout: IO[Any],
+        *,
+        keys: bool,
+        screen: bool,
+    ) -> None:
+        self.in_fd = stdin.fileno() if keys else -1
+        self.stdout = stdout
+        self.screen = screen  # a full-screen view: hide the cursor, alternate screen
+        self.saved: list[Any] | None = None
+        self.old_handlers: dict[int, Any] = {}
+        self.redraw = False
+        self.active = False
+
+    def __enter__(self) -> Guard:
+        if self.in_fd >= 0:
+            import termios
+
+            self.saved = termios.tcgetattr(self.in_fd)
+        self.active = True
+        self._handle(signal.SIGTERM, self._on_terminate)
+        if hasattr(signal, "SIGHUP"):
+            self._handle(signal.SIGHUP, self._on_terminate)
+        if hasattr(signal, "SIGTSTP") and (self.saved is not None or self.screen):
+            self._handle(signal.SIGTSTP, self._on_stop)
+        self._enter_modes()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.active = False
+        try:
+            self._leave_modes(flush=True)
+        finally:
+            for signum, handler in self.old_handlers.items():
+                signal.signal(signum, handler)
+            self.old_handlers.clear()
+
+    def take_redraw(self) -> bool:
+        """True once after the process came back from Ctrl-Z: the screen must be redrawn."""
+        redraw, self.redraw = self.redraw, False
+        return redraw
+
+    def _handle(self, signum: int, handler: Callable[[int, FrameType | None], None]) -> None:
+        self.old_handlers[signum] = signal.signal(signum, handler)
+
+    def _enter_modes(self) -> None:
+        if self.saved is not None:
+            import termios
+            import tty
+
+            # cbreak keeps ISIG: Ctrl-C still arrives as KeyboardInterrupt, Ctrl-Z as SIGTSTP.
+            tty.setcbreak(self.in_fd, termios.TCSANOW)
+        if self.screen:
+            self._write(HIDE_CURSOR)
+
+    def _leave_modes(self, *, flush: bool) -> None:
+        if self.screen:
+            self._write(SHOW_CURSOR)
+        if self.saved is not None:
+            import termios
+
+            try:
+                if flush:  # keys pressed during the session must not reach the shell
+                    termios.tcflush(self.in_fd, termios.TCIFLUSH)
+                termios.tcsetattr(self.in_fd, termios.TCSADRAIN, self.saved)
+            except (OSError, termios.error):
+                pass  # the terminal is gone (hang-up): nothing left to restore
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _on_terminate(self, signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    def _on_stop(self, signum: int, frame: FrameType | None) -> None:
+        if self.screen:
+            self._write(LEAVE_ALT_SCREEN)
+        self._leave_modes(flush=False)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT (fg)
+        signal.signal(signal.SIGTSTP, self._on_stop)
+        if self.active:
+            self._enter_modes()
+            if self.screen:
+                self._write(ENTER_ALT_SCREEN)
+            self.redraw = True
+
+
+def is_terminal(stream: IO[Any]) -> bool:
+    """True when `stream` is an interactive terminal."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
