@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 
 import pytest
 from rich.console import Console
@@ -89,7 +90,7 @@ def run(plan, script=(), view=None, bell=None):
 def test_a_plain_session_prints_one_line_per_phase_and_completes_on_time():
     plan = make_plan()
     rings: list[float] = []
-    result, lines, clock, keys = run(plan, bell=lambda: rings.append(0))
+    result, lines, clock, _keys = run(plan, bell=lambda: rings.append(0))
     assert lines == [
         "[0:00] Get ready: Tilt — LEFT first — 2s",
         "[0:02] Tilt — LEFT — rep 1/2 — hold 2s",
@@ -163,7 +164,7 @@ def test_the_live_view_redraws_once_a_second_not_on_every_wake():
             real_update(renderable, refresh=refresh),
         )
         view = CountingView(live)
-        result, _, _, keys = run(plan, view=view)
+        result, _, _, _keys = run(plan, view=view)
     assert result.status is SessionStatus.COMPLETED
     assert view.calls > len(drawn)
     # One frame per whole second of the plan, give or take the phase edges.
@@ -188,8 +189,8 @@ def test_the_live_view_draws_at_most_ten_frames_a_second_under_a_key_storm():
             real_update(renderable, refresh=refresh)
 
         live.live.update = update
-        run(plan, storm + [(4.0, "q")], view=live)
-    gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
+        run(plan, [*storm, (4.0, "q")], view=live)
+    gaps = [b - a for a, b in itertools.pairwise(frames)]
     assert min(gaps) >= session.MIN_FRAME - 1e-9
 
 
