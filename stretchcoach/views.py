@@ -203,7 +203,7 @@ def list_table(rows: Sequence[Sequence[str]]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False, show_edge=False)
     for header in LIST_HEADERS:
         table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
     for row in rows:
