@@ -216,7 +216,8 @@ def generation_command(generation: Mapping[str, object]) -> str:
             words += [f"--{key}", _quote(str(generation[key]))]
     equipment = generation.get("equipment")
     if equipment is not None:
-        for item in _strings(equipment):
+        # "none" stands for an empty list: the user said they have nothing at all.
+        for item in _strings(equipment) or ["none"]:
             words += ["--equipment", _quote(item)]
     for excluded in _strings(generation.get("exclude")):
         words += ["--exclude", _quote(excluded)]
@@ -572,9 +573,15 @@ def _fill(
     taken = {p.candidate.exercise.id for p in selection.picks}
     spares: Iterator[_Candidate] = (c for c in pool.covering if c.exercise.id not in taken)
     fills: set[str] = set()
+    held_back: list[_Option] = []
 
     def next_spare() -> _Option | None:
         nonlocal least
+        if held_back:
+            option = held_back.pop()
+            least += rest + option.least
+            fills.add(option.pick.candidate.exercise.id)
+            return option
         for candidate in spares:
             smallest = _least_seconds(candidate.exercise, prepare, rest)
             if least + rest + smallest <= high:
@@ -583,13 +590,20 @@ def _fill(
                 return _Option(_Pick(candidate, [FILL_RULE]), prepare, rest)
         return None
 
-    # Cheap first pass on natural doses: add while an exercise brings the total nearer the aim.
+    # Cheap first pass on natural doses: add while an exercise brings the total nearer the aim;
+    # one that would overshoot by more than it fills is held back for the fitting below.
     while natural < aim:
         option = next_spare()
         if option is None:
             break
+        grown = natural + rest + option.seconds[option.natural]
+        if grown - aim > aim - natural:
+            least -= rest + option.least
+            fills.discard(option.pick.candidate.exercise.id)
+            held_back.append(option)
+            break
         options.append(option)
-        natural += rest + option.seconds[option.natural]
+        natural = grown
     while True:
         status, indexes = _fit(options, rest, low, high, aim)
         if status == 0:

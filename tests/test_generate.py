@@ -1,0 +1,528 @@
+"""generate.py: generated sessions keep the article rules, fit the time and explain themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections import Counter
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stretchcoach import generate as gen
+from stretchcoach.errors import UsageError
+from stretchcoach.generate import Request, dose_seconds, dosing, generate, save_routine
+from stretchcoach.model import AREAS, KINDS, POSITIONS, SIDES, Catalogue, Dose, Exercise, Plan
+from stretchcoach.model import PhaseKind as K
+from stretchcoach.paths import Paths
+from stretchcoach.plan import compile_routine, item_seconds
+
+DAY = dt.date(2025, 3, 14)
+
+
+def ex(
+    id_: str,
+    kind: str,
+    targets: tuple[str, ...],
+    hold: int,
+    reps: int = 1,
+    sides: str = "none",
+    position: str = "any",
+    equipment: tuple[str, ...] = (),
+    muscles: tuple[str, ...] = (),
+    sets: int = 1,
+) -> Exercise:
+    return Exercise(
+        id=id_,
+        name=id_.replace("-", " ").capitalize(),
+        targets=targets,
+        dose=Dose(hold=hold, reps=reps, sets=sets, sides=sides),
+        kind=kind,
+        muscles=muscles,
+        position=position,
+        equipment=equipment,
+    )
+
+
+def catalogue_of(*exercises: Exercise) -> Catalogue:
+    return Catalogue(exercises=MappingProxyType({e.id: e for e in exercises}))
+
+
+# A small desk catalogue in the shape of the built-in one, fixed here so these tests do not
+# move when the built-in data grows.
+# fmt: off
+DESK = catalogue_of(
+    ex("neck-rolls", "mobility", ("neck",), 5, reps=4, sides="alternate", position="seated"),
+    ex("shoulder-rolls", "mobility", ("shoulders", "upper-back"), 2, reps=10),
+    ex("arm-circles", "mobility", ("shoulders", "arms"), 15, reps=2, position="standing"),
+    ex("upper-trap-stretch", "stretch", ("neck", "upper-back"), 2, reps=10, sides="each",
+       muscles=("upper trapezius",)),
+    ex("side-neck-stretch", "stretch", ("neck",), 20, sides="each", equipment=("chair",)),
+    ex("chin-to-chest", "stretch", ("neck", "upper-back"), 20, position="seated"),
+    ex("doorway-pec", "stretch", ("chest", "shoulders"), 30, sides="each", equipment=("doorway",)),
+    ex("hands-behind-head", "stretch", ("chest", "shoulders"), 20, position="seated",
+       muscles=("pectoralis major",)),
+    ex("cross-body", "stretch", ("shoulders", "upper-back"), 30, sides="each",
+       position="standing"),
+    ex("eagle-arms", "stretch", ("upper-back", "shoulders"), 20, sides="each"),
+    ex("chin-tuck", "posture", ("neck",), 3, reps=10, position="seated"),
+    ex("blade-squeeze", "strength", ("upper-back",), 3, reps=10, muscles=("rhomboids",)),
+    ex("wall-angels", "posture", ("upper-back", "shoulders"), 4, reps=10, position="standing",
+       equipment=("wall",), muscles=("lower trapezius",)),
+    ex("band-row", "strength", ("upper-back",), 3, reps=10, equipment=("band",),
+       muscles=("rhomboids", "middle trapezius")),
+    ex("foam-roll", "release", ("upper-back",), 60, position="floor", equipment=("foam-roller",)),
+    ex("childs-pose", "stretch", ("upper-back", "lower-back"), 30, position="kneeling",
+       equipment=("mat",)),
+    ex("wrist-flexor", "stretch", ("wrists",), 20, sides="each"),
+    ex("thread-the-needle", "stretch", ("upper-back", "shoulders"), 30, reps=2, sides="each",
+       position="kneeling"),
+    ex("seated-twist", "stretch", ("upper-back",), 20, sides="each", equipment=("chair",)),
+    ex("neck-side-bend", "stretch", ("neck",), 20, reps=2, sides="each"),
+    ex("levator-stretch", "stretch", ("neck",), 30, reps=2, sides="each",
+       muscles=("levator scapulae",)),
+    ex("wall-pec-stretch", "stretch", ("chest",), 30, sides="each", equipment=("wall",)),
+    ex("overhead-reach", "stretch", ("shoulders", "chest"), 15, reps=3),
+    ex("scapular-push-up", "strength", ("upper-back", "shoulders"), 2, reps=10,
+       equipment=("wall",)),
+)
+# fmt: on
+
+
+def shape(plan: Plan) -> list[tuple[str, int, int, int, str]]:
+    return [(i.exercise.id, i.dose.hold, i.dose.reps, i.dose.sets, i.reason) for i in plan.items]
+
+
+def band(minutes: int) -> tuple[int, int]:
+    budget = minutes * 60
+    return math.ceil(budget * 0.9), min(math.floor(budget * 1.1), budget + 30)
+
+
+def error(catalogue: Catalogue, request: Request, **kw: int) -> tuple[str, str | None]:
+    with pytest.raises(UsageError) as caught:
+        generate(catalogue, request, today=DAY, **kw)  # type: ignore[arg-type]
+    assert caught.value.exit_code == 2
+    return caught.value.message, caught.value.hint
+
+
+# --- the default session and its explanation ----------------------------------------------
+
+
+def test_default_request_is_five_minutes_for_neck_upper_back_chest_and_shoulders():
+    plan = generate(DESK, Request(), today=DAY)
+    assert plan.title == "5-minute session: neck, upper-back, chest, shoulders"
+    assert plan.routine_id is None
+    assert (plan.prepare, plan.rest) == (5, 5)
+    assert dict(plan.generation or {}) == {
+        "minutes": 5,
+        "targets": ["neck", "upper-back", "chest", "shoulders"],
+        "position": None,
+        "equipment": None,
+        "exclude": [],
+        "kind": None,
+        "seed": 20250314,
+    }
+    assert shape(plan) == [
+        ("arm-circles", 15, 2, 1,
+         "warm-up: dynamic move before static holds (article 004); covers shoulders"),
+        ("wall-angels", 4, 10, 1,
+         "balance: works the upper back against the chest stretches (articles 000, 003); "
+         "covers upper-back, shoulders; 8–12 reps (article 004)"),
+        ("scapular-push-up", 2, 10, 1,
+         "fills the time; covers upper-back, shoulders; 8–12 reps (article 004)"),
+        ("overhead-reach", 15, 3, 1, "covers chest, shoulders; held 15–30 s (article 004)"),
+        ("hands-behind-head", 25, 1, 1,
+         "fills the time; covers chest, shoulders; held 15–30 s (article 004)"),
+        ("eagle-arms", 20, 1, 1,
+         "fills the time; covers upper-back, shoulders; held 15–30 s (article 004)"),
+        ("chin-to-chest", 30, 1, 1,
+         "finish: a calm static stretch to end on; covers neck, upper-back; "
+         "held 15–30 s (article 004)"),
+    ]  # fmt: skip
+    assert plan.total_seconds == 300
+
+
+def test_without_a_seed_the_seed_is_the_date_so_the_same_day_repeats():
+    today = generate(DESK, Request(), today=DAY)
+    assert today == generate(DESK, Request(seed=20250314), today=dt.date(2030, 1, 1))
+    days = {tuple(shape(generate(DESK, Request(), today=DAY + dt.timedelta(d)))) for d in range(7)}
+    assert len(days) > 1  # a daily user sees variety
+
+
+def test_the_plan_total_is_the_compiled_total_and_matches_the_arithmetic():
+    plan = generate(DESK, Request(minutes=12, seed=3), today=DAY)
+    assert plan.total_seconds == sum(p.seconds for p in plan.phases)
+    predicted = sum(dose_seconds(i.dose, plan.prepare, plan.rest) for i in plan.items)
+    assert plan.total_seconds == predicted + plan.rest * (len(plan.items) - 1)
+
+
+def test_warm_up_first_calm_static_stretch_last_and_strengthening_before_holds():
+    plan = generate(DESK, Request(minutes=10, seed=11), today=DAY)
+    kinds = [i.exercise.kind for i in plan.items]
+    assert kinds[0] == "mobility" and plan.items[0].reason.startswith("warm-up:")
+    assert dosing(plan.items[-1].exercise) == "static"
+    assert plan.items[-1].reason.startswith("finish:")
+    stages = [gen._stage(i.exercise) for i in plan.items]
+    assert stages == sorted(stages)
+    assert any(i.reason.startswith("balance:") for i in plan.items)
+
+
+def test_doses_follow_article_004():
+    for minutes in (2, 5, 15, 40, 60):
+        plan = generate(DESK, Request(minutes=minutes, seed=minutes), today=DAY)
+        for item in plan.items:
+            assert 1 <= item.dose.sets <= 3
+            assert item.dose.sides == item.exercise.dose.sides  # never one-sided
+            if dosing(item.exercise) == "static":
+                assert 15 <= item.dose.hold <= 30
+            if dosing(item.exercise) == "strength":
+                assert 8 <= item.dose.reps <= 12
+
+
+@pytest.mark.parametrize("minutes", range(2, 61))
+def test_every_minute_from_2_to_60_fits(minutes: int):
+    plan = generate(DESK, Request(minutes=minutes), today=DAY)
+    low, high = band(minutes)
+    assert low <= plan.total_seconds <= high
+
+
+def test_the_constraints_are_respected():
+    request = Request(
+        minutes=6,
+        targets=("Neck", "upper-back"),
+        position="seated",
+        equipment=(),
+        exclude=("chin-tuck",),
+        seed=5,
+    )
+    plan = generate(DESK, request, today=DAY)
+    for item in plan.items:
+        assert item.exercise.position in ("seated", "any")
+        assert item.exercise.equipment == ()
+        assert item.exercise.id != "chin-tuck"
+    assert plan.generation is not None
+    assert plan.generation["targets"] == ["neck", "upper-back"]
+    assert plan.generation["equipment"] == []
+
+
+def test_a_muscle_is_a_target_and_kind_narrows_the_choice():
+    plan = generate(DESK, Request(minutes=2, targets=("rhomboids",), kind="strength"), today=DAY)
+    assert [i.exercise.id for i in plan.items] == ["blade-squeeze"]
+    assert plan.items[0].reason == "covers rhomboids; 8–12 reps (article 004)"
+    assert band(2)[0] <= plan.total_seconds <= band(2)[1]
+
+
+def test_prepare_and_rest_given_are_kept():
+    plan = generate(DESK, Request(minutes=8, seed=1), today=DAY, prepare=10, rest=15)
+    assert (plan.prepare, plan.rest) == (10, 15)
+    assert [p.seconds for p in plan.phases if p.kind is K.PREPARE] == [10] * len(plan.items)
+
+
+def test_a_short_session_keeps_coverage_by_tightening_the_transitions():
+    # Four targets, each with one alternate-sided hold: with 5 s to get ready and 5 s rest the
+    # shortest cover takes 155 s, over the 132 s allowed for 2 minutes; 3 s and 0 s fit it.
+    tight = catalogue_of(
+        *(ex(f"{area}-hold", "stretch", (area,), 20, sides="alternate") for area in AREAS[:4])
+    )
+    plan = generate(tight, Request(minutes=2), today=DAY)
+    assert (plan.prepare, plan.rest) == (3, 0)
+    assert plan.total_seconds == 132
+
+
+def test_no_exercise_is_repeated_to_fill_time():
+    small = catalogue_of(ex("a", "stretch", ("neck",), 30), ex("b", "stretch", ("neck",), 30))
+    message, hint = error(small, Request(minutes=60, targets=("neck",)))
+    assert message == (
+        "not enough distinct exercises to fill 60 minutes for neck: "
+        "the ones that fit the request last at most 3:35 without repeats"
+    )
+    assert hint == "ask for fewer --minutes, more --target areas, or widen --position/--equipment"
+
+
+def test_too_short_to_cover_every_target():
+    slow = catalogue_of(
+        *(ex(f"{a}-long", "stretch", (a,), 30, reps=3, sides="each") for a in AREAS[:4])
+    )
+    message, hint = error(slow, Request(minutes=2))
+    assert message == (
+        "2 minutes is too short to cover neck, upper-back, chest, shoulders: "
+        "the shortest plan that does takes 6:32"
+    )
+    assert hint == "ask for more --minutes or fewer --target areas"
+
+
+# --- impossible requests: one clear message, exit 2 -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_", "message", "hint"),
+    [
+        (Request(minutes=1), "--minutes must be between 2 and 60, not 1",
+         "a short break every hour beats one long session (article 003)"),
+        (Request(minutes=61), "--minutes must be between 2 and 60, not 61",
+         "a short break every hour beats one long session (article 003)"),
+        (Request(targets=("nek",)), "unknown target 'nek'", "did you mean 'neck'?"),
+        (Request(targets=("rhomboid",)), "unknown target 'rhomboid'",
+         "did you mean 'rhomboids'?"),
+        (Request(position="stand"), "unknown position 'stand'", "did you mean 'standing'?"),
+        (Request(kind="strech"), "unknown kind 'strech'", "did you mean 'stretch'?"),
+        (Request(exclude=("chin-tuk",)),
+         "cannot exclude 'chin-tuk': there is no exercise with that id",
+         "did you mean 'chin-tuck'?"),
+        (Request(targets=("legs",)), "no exercise in the catalogue targets 'legs'",
+         "see `stretchcoach list` for the targets there are, or add a --catalogue file"),
+        (Request(targets=("wrists",), exclude=("wrist-flexor",)),
+         "every exercise for target 'wrists' is excluded", "exclude fewer exercises"),
+        (Request(targets=("chest",), kind="strength"),
+         "no exercise for target 'chest' fits kind 'strength'",
+         "leave out --kind, or choose another"),
+        (Request(targets=("middle trapezius",)),
+         "no exercise for target 'middle trapezius' fits equipment chair, desk, wall "
+         "(the desk default)",
+         "its exercises need band; say what you have, e.g. --equipment band"),
+        (Request(targets=("pectoralis major",), position="standing"),
+         "no exercise for target 'pectoralis major' fits position 'standing'",
+         "leave out --position, or choose another"),
+    ],
+)  # fmt: skip
+def test_impossible_requests_say_what_was_missing(request_: Request, message: str, hint: str):
+    assert error(DESK, request_) == (message, hint)
+
+
+def test_negative_transitions_are_refused():
+    assert error(DESK, Request(), rest=-1) == ("--rest cannot be negative: -1", None)
+
+
+def test_no_equipment_means_none_at_all():
+    request = Request(targets=("lower trapezius",), position="standing", equipment=())
+    message, hint = error(DESK, request)
+    assert message == (
+        "no exercise for target 'lower trapezius' fits position 'standing' and equipment none"
+    )
+    assert hint == "its exercises need wall; say what you have, e.g. --equipment wall"
+
+
+# --- the arithmetic the fitter relies on ----------------------------------------------------
+
+doses = st.builds(
+    Dose,
+    hold=st.integers(1, 90),
+    reps=st.integers(1, 15),
+    sets=st.integers(1, 3),
+    sides=st.sampled_from(SIDES),
+)
+
+
+@given(doses, st.integers(0, 15), st.integers(0, 30))
+def test_dose_seconds_is_item_seconds(dose: Dose, prepare: int, rest: int):
+    assert dose_seconds(dose, prepare, rest) == item_seconds(dose, prepare, rest)
+
+
+# --- properties over random valid catalogues and requests -----------------------------------
+
+SOME_AREAS = AREAS[:6]
+MUSCLES = ("rhomboids", "upper trapezius", "pectoralis major", "deltoids")
+EQUIPMENT = ("chair", "desk", "wall", "doorway", "band", "mat")
+
+
+@st.composite
+def exercises(draw: st.DrawFn, id_: str) -> Exercise:
+    return ex(
+        id_,
+        draw(st.sampled_from(KINDS)),
+        tuple(draw(st.lists(st.sampled_from(SOME_AREAS), min_size=1, max_size=3, unique=True))),
+        draw(st.integers(1, 90)),
+        reps=draw(st.integers(1, 15)),
+        sides=draw(st.sampled_from(SIDES)),
+        position=draw(st.sampled_from(POSITIONS)),
+        equipment=tuple(draw(st.lists(st.sampled_from(EQUIPMENT), max_size=2, unique=True))),
+        muscles=tuple(draw(st.lists(st.sampled_from(MUSCLES), max_size=2, unique=True))),
+        sets=draw(st.integers(1, 3)),
+    )
+
+
+@st.composite
+def catalogues(draw: st.DrawFn, max_size: int = 25) -> Catalogue:
+    count = draw(st.integers(1, max_size))
+    return catalogue_of(*(draw(exercises(f"ex-{n}")) for n in range(count)))
+
+
+@st.composite
+def requests(draw: st.DrawFn, catalogue: Catalogue) -> Request:
+    ids = sorted(catalogue.exercises)
+    return Request(
+        minutes=draw(st.one_of(st.none(), st.integers(2, 60))),
+        targets=tuple(draw(st.lists(st.sampled_from(SOME_AREAS + MUSCLES), max_size=3))),
+        position=draw(st.one_of(st.none(), st.sampled_from(POSITIONS))),
+        equipment=draw(
+            st.one_of(st.none(), st.lists(st.sampled_from(EQUIPMENT), max_size=4).map(tuple))
+        ),
+        exclude=tuple(draw(st.lists(st.sampled_from(ids), max_size=3))),
+        kind=draw(st.one_of(st.none(), st.sampled_from(KINDS))),
+        seed=draw(st.integers(0, 2**32)),
+    )
+
+
+def assert_keeps_its_promises(plan: Plan, request: Request) -> None:
+    minutes = request.minutes or 5
+    low, high = band(minutes)
+    assert low <= plan.total_seconds <= high  # time fit
+    targets = [t.lower() for t in request.targets] or list(gen.DEFAULT_TARGETS)
+    names = [{n.lower() for n in (*i.exercise.targets, *i.exercise.muscles)} for i in plan.items]
+    for target in targets:  # coverage
+        assert any(target in n for n in names), target
+    have = gen.DESK_EQUIPMENT if request.equipment is None else request.equipment
+    for item in plan.items:  # constraints
+        exercise = item.exercise
+        assert set(exercise.equipment) <= set(have)
+        assert exercise.id not in request.exclude
+        if request.position is not None:
+            assert exercise.position in (request.position, "any")
+        if request.kind is not None:
+            assert exercise.kind == request.kind
+        assert item.dose.sides == exercise.dose.sides
+        assert 1 <= item.dose.sets <= 3
+        if dosing(exercise) == "static":
+            assert 15 <= item.dose.hold <= 30
+        if dosing(exercise) == "strength":
+            assert 8 <= item.dose.reps <= 12
+        assert item.reason
+    ids = [i.exercise.id for i in plan.items]
+    assert len(ids) == len(set(ids))  # no duplicates
+    work = Counter(
+        (p.item, p.set, p.rep, p.side) for p in plan.phases if p.kind is K.WORK and p.side
+    )
+    for (item, set_, rep, side), count in work.items():  # sides balanced
+        twin = "right" if side == "left" else "left"
+        assert work[(item, set_, rep, twin)] == count
+    assert plan.generation is not None and plan.generation["seed"] == request.seed
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_request_gives_a_plan_that_keeps_its_promises_or_a_usage_error(data: st.DataObject):
+    catalogue = data.draw(catalogues())
+    request = data.draw(requests(catalogue))
+    try:
+        plan = generate(catalogue, request, today=DAY)
+    except UsageError as failure:
+        assert failure.exit_code == 2 and failure.message
+        return
+    assert_keeps_its_promises(plan, request)
+    assert generate(catalogue, request, today=DAY) == plan  # determinism
+
+
+@st.composite
+def roomy_catalogues(draw: st.DrawFn) -> Catalogue:
+    """Random exercises plus, for every area, one short hold and eight long ones that need no
+    equipment and suit any position: enough to cover two areas in 2 minutes and fill 60."""
+    base = draw(catalogues(max_size=15))
+    backbone = []
+    for area in SOME_AREAS:
+        backbone.append(ex(f"{area}-short", "stretch", (area,), draw(st.integers(15, 30))))
+        backbone += [
+            ex(f"{area}-long-{n}", "stretch", (area,), 30, reps=3, sides="each") for n in range(8)
+        ]
+    return catalogue_of(*base.exercises.values(), *backbone)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    roomy_catalogues(),
+    st.integers(2, 60),
+    st.lists(st.sampled_from(SOME_AREAS), min_size=1, max_size=2, unique=True),
+    st.one_of(st.none(), st.sampled_from(POSITIONS)),
+    st.integers(0, 2**32),
+)
+def test_a_roomy_catalogue_always_fits_every_minute_from_2_to_60(
+    catalogue: Catalogue, minutes: int, targets: list[str], position: str | None, seed: int
+):
+    request = Request(minutes=minutes, targets=tuple(targets), position=position, seed=seed)
+    plan = generate(catalogue, request, today=DAY)
+    assert_keeps_its_promises(plan, request)
+
+
+def test_ten_thousand_exercises_generate_quickly():
+    big = catalogue_of(
+        *(
+            ex(f"ex-{n}", KINDS[n % 5], (AREAS[n % 11], AREAS[(n * 7) % 11]), 5 + n % 40,
+               reps=1 + n % 12, sides=SIDES[n % 3], position=POSITIONS[n % 5])
+            for n in range(10_000)
+        )
+    )  # fmt: skip
+    started = time.perf_counter()
+    plan = generate(big, Request(minutes=60, seed=1), today=DAY)
+    elapsed = time.perf_counter() - started
+    assert band(60)[0] <= plan.total_seconds <= band(60)[1]
+    assert elapsed < 2  # generous here; benchmarks/bench_generate.py measures the 0.2 s budget
+
+
+# --- saving a generated plan as a routine ---------------------------------------------------
+
+
+def tmp_paths(tmp_path: Path) -> Paths:
+    return Paths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
+
+
+catalogue_module = pytest.importorskip("stretchcoach.catalogue")
+
+
+def test_a_saved_plan_loads_back_and_compiles_to_the_same_phases(tmp_path: Path):
+    paths = tmp_paths(tmp_path)
+    builtin = catalogue_module.load(paths, use_cache=False)
+    plan = generate(builtin, Request(minutes=7, seed=42), today=DAY)
+    path = save_routine(plan, "my-break", paths)
+    assert path == paths.catalogue_dir / "my-break.yaml"
+    assert [p.name for p in paths.catalogue_dir.iterdir()] == ["my-break.yaml"]  # no temp left
+    reloaded = catalogue_module.load(paths, use_cache=False)
+    routine = reloaded.routines["my-break"]
+    assert routine.summary == (
+        "Generated with: stretchcoach plan --minutes 7 --target neck --target upper-back "
+        "--target chest --target shoulders --seed 42"
+    )
+    replay = compile_routine(routine, reloaded)
+    assert replay.phases == plan.phases
+
+    def doses(p: Plan) -> list[tuple[int, int, int, str]]:
+        return [(i.dose.hold, i.dose.reps, i.dose.sets, i.dose.sides) for i in p.items]
+
+    assert doses(replay) == doses(plan)
+    assert [i.exercise.id for i in replay.items] == [i.exercise.id for i in plan.items]
+    assert replay.routine_id == "my-break"
+    assert catalogue_module.validate([path], paths) == []
+
+
+def test_save_refuses_ids_taken_existing_files_and_bad_slugs(tmp_path: Path):
+    paths = tmp_paths(tmp_path)
+    builtin = catalogue_module.load(paths, use_cache=False)
+    plan = generate(builtin, Request(seed=1), today=DAY)
+    routine_id = next(iter(builtin.routines))
+    exercise_id = next(iter(builtin.exercises))
+    for taken, what in ((routine_id, "routine"), (exercise_id, "exercise")):
+        with pytest.raises(UsageError) as caught:
+            save_routine(plan, taken, paths)
+        assert caught.value.message.startswith(f"{taken!r} is already the id of a {what}")
+        assert caught.value.hint == "choose another id for --save"
+    for bad in ("My Break", "my_break", "-x", "x--y", ""):
+        with pytest.raises(UsageError) as caught:
+            save_routine(plan, bad, paths)
+        assert caught.value.message == f"{bad!r} is not a valid routine id"
+    paths.catalogue_dir.mkdir(parents=True)
+    (paths.catalogue_dir / "taken.yaml").write_text("schema: 1\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        save_routine(plan, "taken", paths)
+    assert caught.value.message == f"{paths.catalogue_dir / 'taken.yaml'} already exists"
+
+
+def test_generation_command_quotes_what_a_shell_would_split():
+    assert gen.generation_command(
+        {"minutes": 3, "targets": ["upper trapezius"], "position": "seated", "equipment": [],
+         "exclude": ["chin-tuck"], "kind": None, "seed": 9}
+    ) == (
+        "stretchcoach plan --minutes 3 --target 'upper trapezius' --position seated "
+        "--equipment none --exclude chin-tuck --seed 9"
+    )  # fmt: skip
