@@ -428,6 +428,11 @@ class _Checker:
         except durations.DurationError as error:
             self.file.problem(node, f"bad {key}: {error}")
             return None
+        except ValueError:  # durations.parse lets some non-ASCII digits ("²") through to int()
+            self.file.problem(
+                node, f"bad {key}: {text!r} is not a duration; write {durations.EXAMPLES}"
+            )
+            return None
         if seconds < minimum:
             unit = "second" if minimum == 1 else "seconds"
             self.file.problem(node, f"{key} must be at least {minimum} {unit}, not {text!r}")

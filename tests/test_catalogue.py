@@ -550,3 +550,10 @@ def test_desk_break_is_built_in(home: Paths) -> None:
         pytest.skip("built-in routines not present yet")
     assert "desk-break" in loaded.routines
     assert all(f.layer == "built-in" for f in loaded.files)
+
+
+def test_a_hold_the_duration_parser_chokes_on_is_still_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + GOOD_EXERCISE.replace("20s", "²"))
+    assert problems_of(path) == [
+        '6:11: bad hold: \'²\' is not a duration; write 30, "30s", "1m30s", "1:30" or "5 breaths"'
+    ]
