@@ -1,0 +1,205 @@
+"""`stretchcoach run` in a real pseudo-terminal: keys, screen, exit codes, terminal restored."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
+
+SCRIPT = Path(sys.executable).parent / "stretchcoach"
+CATALOGUE = """\
+schema: 1
+exercises:
+  - id: neck-tilt
+    name: Neck tilt
+    targets: [neck]
+    hold: 30s
+    reps: 2
+    sides: each
+    steps:
+      - Sit tall.
+  - id: chin-tuck
+    name: Chin tuck
+    targets: [neck]
+    hold: 30s
+routines:
+  - id: slow
+    name: Slow routine
+    prepare: 0
+    rest: 0
+    items:
+      - exercise: neck-tilt
+      - exercise: chin-tuck
+"""
+SHOW_CURSOR = "\x1b[?25h"
+HIDE_CURSOR = "\x1b[?25l"
+
+
+@pytest.fixture
+def env(tmp_path):
+    (tmp_path / "cat.yaml").write_text(CATALOGUE, encoding="utf-8")
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "STRETCHCOACH_HOME": str(tmp_path / "home"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+
+
+def spawn_wrapped(tmp_path, env, *extra):
+    """Run inside sh, saving `stty -g` before and after, exiting with stretchcoach's code."""
+    command = f"{SCRIPT} run slow --catalogue cat.yaml {' '.join(extra)}"
+    # A trap (not an ignore) so Ctrl-C reaches stretchcoach and sh still runs `stty` after.
+    script = f"trap ':' INT; stty -g > before; {command}; code=$?; stty -g > after; exit $code"
+    child = pexpect.spawn(
+        "/bin/sh", ["-c", script], cwd=str(tmp_path), env=env, dimensions=(24, 80),
+        encoding="utf-8", timeout=15,
+    )  # fmt: skip
+    child.logfile_read = io.StringIO()  # everything written to the terminal
+    return child
+
+
+def session_pid(child) -> int:
+    """The stretchcoach process: the shell's child."""
+    path = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    for _ in range(200):
+        found = path.read_text().split() if path.exists() else []
+        if found:
+            return int(found[0])
+        time.sleep(0.02)
+    raise AssertionError("stretchcoach did not start")
+
+
+def finish(child, tmp_path) -> tuple[int, str]:
+    child.expect(pexpect.EOF)
+    child.close()
+    before = (tmp_path / "before").read_text()
+    after = (tmp_path / "after").read_text()
+    assert after == before, "terminal modes were not restored"
+    return child.exitstatus, child.before
+
+
+def test_keys_drive_the_session_and_q_exits_0(tmp_path, env):
+    child = spawn_wrapped(tmp_path, env)
+    child.expect("Neck tilt")
+    child.expect("LEFT · rep 1 of 2")
+    child.send(" ")
+    child.expect("PAUSED")
+    child.send(" ")
+    child.expect("space pause")
+    child.send("n")
+    child.expect("Chin tuck")
+    child.send("q")
+    child.expect("Session stopped early: Slow routine")
+    code, rest = finish(child, tmp_path)
+    assert code == 0
+    assert "skipped  Neck tilt" in rest
+    written = child.logfile_read.getvalue()
+    assert written.rindex(SHOW_CURSOR) > written.rindex(HIDE_CURSOR)
+
+
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [("ctrl-c", 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+)
+def test_interruptions_restore_the_terminal_and_exit_with_their_code(tmp_path, env, how, code):
+    child = spawn_wrapped(tmp_path, env)
+    child.expect("Neck tilt")
+    child.expect("q quit")
+    if how == "ctrl-c":
+        child.sendcontrol("c")
+    else:
+        os.kill(session_pid(child), how)
+    child.expect("Session interrupted: Slow routine")
+    status, _ = finish(child, tmp_path)
+    assert status == code
+    written = child.logfile_read.getvalue()
+    assert written.rindex(SHOW_CURSOR) > written.rindex(HIDE_CURSOR)
+
+
+def test_the_session_is_recorded_when_interrupted(tmp_path, env):
+    child = spawn_wrapped(tmp_path, env)
+    child.expect("q quit")
+    os.kill(session_pid(child), signal.SIGTERM)
+    status, _ = finish(child, tmp_path)
+    assert status == 143
+    from stretchcoach.history import open_history
+
+    history = open_history(tmp_path / "home" / "history.sqlite3")
+    try:
+        [recorded] = history.sessions()
+    finally:
+        history.close()
+    assert recorded.result.status.value == "interrupted"
+
+
+# What a job-control shell does: the command gets its own process group in the foreground.
+# (A process group whose parent is outside the session is "orphaned", and the kernel
+# discards Ctrl-Z for it, so without this the stop could not be tested.)
+JOB_SHELL = """
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    os.execv(sys.argv[1], sys.argv[1:])
+os.setpgid(pid, pid)
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+os.tcsetpgrp(0, pid)
+print("job", pid, flush=True)
+while True:
+    _, status = os.waitpid(pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(status):
+        sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_ctrl_z_gives_the_terminal_back_and_fg_redraws(tmp_path, env):
+    child = pexpect.spawn(
+        sys.executable, ["-c", JOB_SHELL, str(SCRIPT), "run", "slow", "--catalogue", "cat.yaml",
+                         "--no-log"],
+        cwd=str(tmp_path), env=env, dimensions=(24, 80), encoding="utf-8", timeout=15,
+    )  # fmt: skip
+    child.expect(r"job (\d+)")
+    pid = int(child.match.group(1))
+    child.expect("q quit")
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert not lflag & termios.ECHO and not lflag & termios.ICANON  # cbreak, no echo
+    child.sendcontrol("z")
+    child.expect_exact(SHOW_CURSOR)
+    for _ in range(200):  # wait until the process has stopped itself
+        if Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] == "T":
+            break
+        time.sleep(0.02)
+    else:
+        raise AssertionError("the process did not stop on Ctrl-Z")
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert lflag & termios.ECHO and lflag & termios.ICANON  # the shell gets its terminal back
+    os.kill(pid, signal.SIGCONT)
+    child.expect_exact(HIDE_CURSOR)
+    child.expect("Neck tilt")  # the whole screen is drawn again
+    lflag = termios.tcgetattr(child.child_fd)[3]
+    assert not lflag & termios.ECHO
+    child.send("q")
+    child.expect("Session stopped early")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_plain_flag_in_a_terminal_writes_lines_without_escapes(tmp_path, env):
+    child = spawn_wrapped(tmp_path, env, "--plain", "--no-sound")
+    child.expect(r"\[0:00\] Neck tilt — LEFT — rep 1/2 — hold 30s")
+    child.send("q")
+    child.expect("Session stopped early")
+    code, _ = finish(child, tmp_path)
+    assert code == 0
