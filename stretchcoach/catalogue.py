@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__, durations
 from .errors import CatalogueError, Problem
@@ -48,6 +48,7 @@ MAX_SETS = 10
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
 CACHE_VERSION = 2
 
+T = TypeVar("T")
 Parsed = tuple[tuple[Exercise, ...], tuple[Routine, ...]]
 
 EXERCISE_KEYS = (
@@ -212,7 +213,7 @@ def _tree(data: bytes, file: _File) -> _Node | None:
 
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event: Any = loader.get_event()
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
             kind = type(event)
@@ -285,8 +286,9 @@ class _Checker:
         # sharing makes the cached pickle several times smaller and faster to load.
         self.shared: dict[Any, Any] = {}
 
-    def share(self, value: Any) -> Any:
-        return self.shared.setdefault(value, value)
+    def share(self, value: T) -> T:
+        shared: T = self.shared.setdefault(value, value)
+        return shared
 
     # -- structure
 
@@ -528,14 +530,13 @@ class _Checker:
         values = self.fields(node, EXERCISE_KEYS, "an exercise")
         ident = self.slug(values["id"], "id") if "id" in values else None
         what = f"exercise {ident!r}" if ident else "exercise"
-        required = ("id", "name", "targets", "hold")
+        required: tuple[str, ...] = ("id", "name", "targets", "hold")
         if self.require_source:
             required += ("source",)
         self.require(values, required, node, what)
-        get = values.get
-        name = self.text(get("name"), "name") if "name" in values else None
+        name = self.text(values["name"], "name") if "name" in values else None
         targets = (
-            self.choices(get("targets"), "targets", AREAS, "target")
+            self.choices(values["targets"], "targets", AREAS, "target")
             if "targets" in values
             else None
         )

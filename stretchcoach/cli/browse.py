@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__
-from ..errors import CatalogueError, StretchcoachError
+from ..errors import CatalogueError, Problem, StretchcoachError
 from ..model import Catalogue, Exercise
 from ..paths import builtin_data_dir
 from .base import CatalogueOption, JsonOption, app, err_console, out_console, paths
@@ -173,7 +173,7 @@ def validate(
     from ..catalogue import check
     from ..views import ok_line
 
-    problems = []
+    problems: list[Problem] = []
     results = check(files, paths())
     for result in results:
         if result.problems:
