@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,6 +74,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    # Covering indexes: stats reads only these columns, so it scans two narrow indexes
+    # instead of both tables (100,000 sessions: 0.5 s -> well under).
+    Migration(
+        "cover the stats queries with indexes",
+        (
+            "DROP INDEX sessions_started_at",
+            "CREATE INDEX sessions_started_at_active ON sessions (started_at, active_seconds)",
+            "CREATE INDEX session_exercises_targets ON session_exercises (targets, active_seconds)",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -90,7 +101,7 @@ class RecordedSession:
 class Digest:
     """What stats needs from every session, reduced: start times, seconds per area, check-ins."""
 
-    starts: tuple[tuple[dt.datetime, float], ...] = ()  # (UTC start, active seconds)
+    starts: tuple[tuple[dt.datetime, float], ...] = ()  # (UTC start, active seconds), any order
     seconds_by_targets: Mapping[tuple[str, ...], float] = field(default_factory=dict)
     tension_count: int = 0  # sessions with both check-ins
     tension_change_total: int = 0  # sum of (after - before) over those sessions
@@ -187,8 +198,8 @@ def _connect(path: Path, *, verify: bool) -> sqlite3.Connection:
                 f"(schema {version}, this version knows {SCHEMA_VERSION}); upgrade stretchcoach",
             )
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
+        mode = _use_wal(connection)
+        if mode.lower() != "wal":
             raise HistoryError(
                 f"cannot use write-ahead logging for the history database {path} "
                 f"(journal mode is {mode})",
@@ -213,6 +224,26 @@ def _connect(path: Path, *, verify: bool) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> str:
+    """Switch to write-ahead logging; return the journal mode now in force.
+
+    SQLite answers SQLITE_BUSY at once, without its busy handler, when another process
+    switches a new file to WAL at the same moment: retry briefly, up to the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.002
+    while True:
+        try:
+            return str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY":
+                raise
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _is_damage(error: sqlite3.Error) -> bool:
@@ -376,8 +407,9 @@ class History:
             db = self._db
             starts = tuple(
                 (parse_utc(started), seconds)
+                # In no particular order: whatever the covering index gives fastest.
                 for started, seconds in db.execute(
-                    "SELECT started_at, active_seconds FROM sessions ORDER BY started_at, id"
+                    "SELECT started_at, active_seconds FROM sessions"
                 )
             )
             by_targets: dict[tuple[str, ...], float] = {}

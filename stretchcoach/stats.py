@@ -36,7 +36,7 @@ def digest(sessions: Iterable[SessionResult]) -> Digest:
     starts: list[tuple[dt.datetime, float]] = []
     by_targets: dict[tuple[str, ...], float] = {}
     tension_count = tension_total = 0
-    for session in sorted(sessions, key=lambda s: s.started_at):
+    for session in sessions:
         starts.append((session.started_at, session.active_seconds))
         for exercise in session.exercises:
             by_targets[exercise.targets] = (
