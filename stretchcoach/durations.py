@@ -40,6 +40,8 @@ def parse(value: str | int) -> int:
 
 def _parse_text(value: str) -> int:
     text = value.strip().lower()
+    if not text.isascii():  # str.isdigit() and \d accept "²" and other scripts' digits
+        raise DurationError(f"{value!r} is not a duration; write {EXAMPLES}")
     if not text:
         raise DurationError(f"expected a duration such as {EXAMPLES}, got an empty value")
     if text.isdigit():
