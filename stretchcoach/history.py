@@ -117,7 +117,8 @@ def format_utc(moment: dt.datetime) -> str:
 
 def parse_utc(text: str) -> dt.datetime:
     """The inverse of format_utc."""
-    return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo is dt.timezone.utc else moment.astimezone(dt.timezone.utc)
 
 
 def open_history(
