@@ -99,7 +99,12 @@ class LiveView:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.live.stop()
+        try:
+            self.live.stop()
+        except OSError:
+            # The terminal hung up; an error here must not hide the session's own ending.
+            if error is None:
+                raise
 
     def show(self, snap: runner.Snapshot) -> float | None:
         """Redraw when the text or the console size changed, at most ten times a second."""
