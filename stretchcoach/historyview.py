@@ -57,7 +57,7 @@ def session_json(recorded: RecordedSession) -> dict[str, Any]:
         "routine_id": result.routine_id,
         "generation": None if result.generation is None else dict(result.generation),
         "planned_seconds": result.planned_seconds,
-        "active_seconds": round(result.active_seconds, 1),
+        "active_seconds": round(float(result.active_seconds), 1),
         "check_in_before": result.check_in_before,
         "check_in_after": result.check_in_after,
         "exercises": [
@@ -66,7 +66,7 @@ def session_json(recorded: RecordedSession) -> dict[str, Any]:
                 "name": e.name,
                 "targets": list(e.targets),
                 "done": e.done,
-                "active_seconds": round(e.active_seconds, 1),
+                "active_seconds": round(float(e.active_seconds), 1),
             }
             for e in result.exercises
         ],
@@ -251,7 +251,7 @@ def csv_rows(sessions: Iterable[RecordedSession]) -> Iterator[list[object]]:
             result.routine_id or "",
             "" if result.generation is None else json.dumps(result.generation, sort_keys=True),
             result.planned_seconds,
-            round(result.active_seconds, 1),
+            round(float(result.active_seconds), 1),
             "" if result.check_in_before is None else result.check_in_before,
             "" if result.check_in_after is None else result.check_in_after,
         ]
@@ -265,5 +265,5 @@ def csv_rows(sessions: Iterable[RecordedSession]) -> Iterator[list[object]]:
                 e.name,
                 ";".join(e.targets),
                 "true" if e.done else "false",
-                round(e.active_seconds, 1),
+                round(float(e.active_seconds), 1),
             ]

@@ -363,3 +363,45 @@ def test_every_help_has_an_example(home: Path, command: str) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert f"stretchcoach {command}" in result.stdout
+
+
+def test_export_csv_keeps_a_session_that_has_no_exercises(home: Path) -> None:
+    start = dt.datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
+    empty = SessionResult(
+        started_at=start,
+        ended_at=start,
+        status=SessionStatus.INTERRUPTED,
+        title="Quit at once",
+        exercises=(),
+        planned_seconds=300,
+    )
+    with open_history(home / "history.sqlite3") as history:
+        history.record(empty)
+    rows = list(csv.reader(io.StringIO(invoke(home, "export", "--format", "csv").stdout)))
+    assert rows[1] == [
+        "1",
+        "2024-05-01T06:00:00Z",
+        "2024-05-01T06:00:00Z",
+        "interrupted",
+        "Quit at once",
+        "",
+        "",
+        "300",
+        "0.0",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_an_unknown_tz_falls_back_to_the_system_zone() -> None:
+    zone = records.local_zone({"TZ": "Not/AZone"})
+    assert zone.utcoffset(dt.datetime(2024, 5, 1, 12)) is not None
+    assert records.local_zone({"TZ": ":Asia/Kolkata"}).utcoffset(
+        dt.datetime(2024, 5, 1, 12)
+    ) == dt.timedelta(hours=5, minutes=30)
