@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import signal
 import sys
 import termios
@@ -203,3 +204,87 @@ def test_plain_flag_in_a_terminal_writes_lines_without_escapes(tmp_path, env):
     child.expect("Session stopped early")
     code, _ = finish(child, tmp_path)
     assert code == 0
+
+
+# The guard and the key reader in this process, on a pty pair: fast, no subprocess.
+
+
+@pytest.fixture
+def pty_pair():
+    master, slave = os.openpty()
+    stream = os.fdopen(slave, "w", encoding="utf-8")  # written to; keys read from its fd
+    yield master, stream
+    stream.close()
+    os.close(master)
+
+
+def read_all(fd: int) -> str:
+    out = b""
+    while select.select([fd], [], [], 0.05)[0]:
+        out += os.read(fd, 4096)
+    return out.decode()
+
+
+def test_the_guard_restores_modes_and_cursor_after_a_crash(pty_pair):
+    from stretchcoach.terminal import Guard
+
+    master, stream = pty_pair
+    before = termios.tcgetattr(stream.fileno())
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    with pytest.raises(RuntimeError), Guard(stream, stream, keys=True, screen=True):
+        inside = termios.tcgetattr(stream.fileno())
+        assert not inside[3] & termios.ECHO and not inside[3] & termios.ICANON
+        assert inside[3] & termios.ISIG  # Ctrl-C still interrupts
+        raise RuntimeError("a bug")
+    assert termios.tcgetattr(stream.fileno()) == before
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == handlers
+    assert read_all(master) == HIDE_CURSOR + SHOW_CURSOR
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_the_guard_turns_sigterm_and_sighup_into_interrupted(pty_pair, signum, code):
+    from stretchcoach.terminal import Guard, Interrupted
+
+    _, stream = pty_pair
+    with pytest.raises(Interrupted) as caught, Guard(stream, stream, keys=True, screen=False):
+        signal.raise_signal(signum)  # the handler runs before this call returns
+        pytest.fail("the signal did not interrupt")
+    assert caught.value.exit_code == code
+
+
+def test_the_guard_drops_keys_typed_during_the_session(pty_pair):
+    from stretchcoach.terminal import Guard
+
+    master, stream = pty_pair
+    with Guard(stream, stream, keys=True, screen=False):
+        os.write(master, b"nnq")
+        assert select.select([stream.fileno()], [], [], 2.0)[0]  # the keys are waiting
+    assert not select.select([stream.fileno()], [], [], 0.05)[0]
+
+
+def test_the_key_reader_decodes_keys_and_arrows(pty_pair):
+    from stretchcoach.terminal import Guard, KeyReader
+
+    master, stream = pty_pair
+    reader = KeyReader(stream.fileno())
+    with Guard(stream, stream, keys=True, screen=False):
+        assert reader.read(0.01) is None
+        os.write(master, b" Nb=+Q\x1b[C\x1b[D\x1b[Ax")
+        keys = [reader.read(1.0) for _ in range(8)]
+    assert keys == [" ", "n", "b", "+", "+", "q", "n", "b"]
+
+
+def test_the_key_reader_waits_instead_of_spinning_at_end_of_input():
+    from stretchcoach.terminal import KeyReader
+
+    read_end, write_end = os.pipe()
+    os.close(write_end)
+    reader = KeyReader(read_end)
+    try:
+        assert reader.read(0.0) is None
+        assert reader.closed
+        began = time.monotonic()
+        assert reader.read(0.05) is None
+        assert time.monotonic() - began >= 0.04
+    finally:
+        os.close(read_end)

@@ -232,3 +232,27 @@ def test_check_in_reads_a_rating_or_skips(answers, expected, written):
     out: list[str] = []
     assert session.ask_check_in("now", read_line=lambda: next(feed), write=out.append) == expected
     assert out == written
+
+
+def test_the_live_view_redraws_when_the_console_is_resized():
+    from stretchcoach import runner
+
+    console = Console(
+        file=io.StringIO(), width=80, height=24, force_terminal=True, color_system=None
+    )
+    plan = make_plan()
+    snap = runner.snapshot(runner.start(plan, 0.0), 0.0)
+    later = runner.snapshot(runner.step(runner.start(plan, 0.0), 0.2), 0.2)  # same text
+    with session.LiveView(console) as live:
+        frames = []
+        real_update = live.live.update
+        live.live.update = lambda r, refresh=False: (
+            frames.append(r),
+            real_update(r, refresh=refresh),
+        )
+        live.show(snap)
+        assert live.show(later) is None
+        console.size = (30, 5)
+        live.show(runner.snapshot(runner.step(runner.start(plan, 0.0), 0.3), 0.3))
+    assert len(frames) == 2
+    assert "\x1b[H2 LEFT Get ready: Tilt (1/2)" in console.file.getvalue()
