@@ -20,7 +20,7 @@ EXIT_INTERRUPTED = 130
 class Group(TyperGroup):
     """Runs a command and turns the error family into a message and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a click Context
         try:
             return super().invoke(ctx)
         except StretchcoachError as error:
