@@ -556,8 +556,10 @@ class _Fitted:
 
 @dataclass(frozen=True)
 class _Failure:
-    short: bool  # True: the required exercises alone overrun; False: too few to fill
-    seconds: int  # the least (short) or most (not short) the plan could take
+    # "short": the required exercises alone overrun; "unfilled": too few to fill the time;
+    # "gapped": the totals the doses allow jump over the band around the minutes asked for
+    why: str
+    seconds: int  # the least ("short") or most ("unfilled") the plan could take
 
 
 def _fill(
@@ -568,7 +570,7 @@ def _fill(
     options = [_Option(p, prepare, rest) for p in selection.picks]
     least = sum(o.least for o in options) + rest * (len(options) - 1)
     if least > high:
-        return _Failure(short=True, seconds=least)
+        return _Failure("short", least)
     natural = sum(o.seconds[o.natural] for o in options) + rest * (len(options) - 1)
     taken = {p.candidate.exercise.id for p in selection.picks}
     spares: Iterator[_Candidate] = (c for c in pool.covering if c.exercise.id not in taken)
@@ -609,16 +611,15 @@ def _fill(
         if status == 0:
             return _Fitted(tuple(options), tuple(indexes), selection.first, selection.last,
                            frozenset(fills))  # fmt: skip
-        if status > 0:
-            if options[-1].pick.candidate.exercise.id not in fills:
-                return _Failure(short=True, seconds=least)
+        most = sum(o.seconds[-1] for o in options) + rest * (len(options) - 1)
+        if status > 0 and options[-1].pick.candidate.exercise.id in fills:
             dropped = options.pop()  # too coarse to fit with it: try the next spare instead
             least -= rest + dropped.least
+            most -= rest + dropped.seconds[-1]
             fills.discard(dropped.pick.candidate.exercise.id)
         option = next_spare()
         if option is None:
-            most = sum(o.seconds[-1] for o in options) + rest * (len(options) - 1)
-            return _Failure(short=False, seconds=most)
+            return _Failure("unfilled", most) if most < low else _Failure("gapped", most)
         options.append(option)
 
 
@@ -647,7 +648,47 @@ def _fit(options: list[_Option], rest: int, low: int, high: int, aim: int) -> tu
         if 0 <= j < len(o.seconds):
             heapq.heappush(heap, (abs(o.seconds[j] - o.seconds[i]), k))
     status = -1 if total < low else (1 if total > high else 0)
+    if status != 0:
+        # The nudging got stuck between coarse steps; an exact search settles whether any
+        # combination of doses fits at all.
+        exact = _fit_exactly(options, rest, low, high, aim)
+        if exact is not None:
+            return 0, exact
     return status, indexes
+
+
+def _fit_exactly(
+    options: list[_Option], rest: int, low: int, high: int, aim: int
+) -> list[int] | None:
+    """Doses with the total nearest `aim` within [low, high], if any: subset sums as bitsets."""
+    base = rest * (len(options) - 1)
+    lo, hi, goal = max(low - base, 0), high - base, aim - base
+    if hi < 0:
+        return None
+    mask = (1 << (hi + 1)) - 1
+    reach = [1]  # reach[k]: bit t set when the first k exercises can total t seconds
+    for option in options:
+        sums = 0
+        for seconds in option.seconds:
+            if seconds > hi:
+                break
+            sums |= reach[-1] << seconds
+        reach.append(sums & mask)
+    totals = [t for t in range(lo, hi + 1) if reach[-1] >> t & 1]
+    if not totals:
+        return None
+    left = min(totals, key=lambda t: (abs(t - goal), t))
+    indexes = [0] * len(options)
+    for k in reversed(range(len(options))):
+        option = options[k]
+        fitting = [
+            j
+            for j, seconds in enumerate(option.seconds)
+            if seconds <= left and reach[k] >> (left - seconds) & 1
+        ]
+        indexes[k] = min(fitting, key=lambda j: (abs(j - option.natural), j))
+        left -= option.seconds[indexes[k]]
+    return indexes
 
 
 def _transitions(prepare: int | None, rest: int | None) -> list[tuple[int, int]]:
@@ -771,7 +812,13 @@ def _uncovered(catalogue: Catalogue, spec: _Spec, target: str) -> UsageError:
 
 def _explain(spec: _Spec, failures: list[_Failure]) -> UsageError:
     targets = ", ".join(spec.targets)
-    unfilled = [f for f in failures if not f.short]
+    if any(f.why == "gapped" for f in failures):
+        return UsageError(
+            f"no doses of the exercises that fit the request come within 10% of "
+            f"{spec.minutes} minutes",
+            hint="ask for a few minutes more or less, or widen --target/--position/--equipment",
+        )
+    unfilled = [f for f in failures if f.why == "unfilled"]
     if unfilled:
         most = max(f.seconds for f in unfilled)
         return UsageError(
