@@ -450,7 +450,8 @@ class _Pool:
             if candidate is None:  # cannot happen: every target was checked to have one
                 break
             take(candidate, "")
-        if balance and self.backs and _stretches_chest(chosen.values()):
+        chest = "chest" in self.spec.targets or _stretches_chest(chosen.values())
+        if balance and self.backs and chest:
             back_ids = {c.exercise.id for c in self.backs}
             done = [p for p in chosen.values() if p.candidate.exercise.id in back_ids]
             if done:

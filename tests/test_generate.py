@@ -526,3 +526,68 @@ def test_generation_command_quotes_what_a_shell_would_split():
         "stretchcoach plan --minutes 3 --target 'upper trapezius' --position seated "
         "--equipment none --exclude chin-tuck --seed 9"
     )  # fmt: skip
+
+
+# --- golden plans on the built-in catalogue (data/*.yaml) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def builtin(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    from stretchcoach.paths import builtin_data_dir
+
+    if not list(builtin_data_dir().glob("*.yaml")):
+        pytest.skip("the built-in catalogue is not there")
+    root = tmp_path_factory.mktemp("builtin")
+    return catalogue_module.load(tmp_paths(root), use_cache=False)
+
+
+def test_golden_default_session_on_the_builtin_catalogue(builtin: Catalogue):
+    plan = generate(builtin, Request(seed=1), today=DAY)
+    assert [(i.exercise.id, i.dose.hold, i.dose.reps, i.dose.sets) for i in plan.items] == [
+        ("arm-circles", 15, 2, 1),
+        ("wall-push-up", 3, 10, 1),
+        ("shoulder-blade-squeeze", 3, 10, 1),
+        ("chin-tuck", 3, 10, 1),
+        ("posture-check", 30, 1, 1),
+        ("overhead-reach", 5, 3, 1),
+        ("seated-chair-twist", 20, 1, 1),
+        ("chin-to-chest", 15, 1, 1),
+    ]
+    assert plan.items[2].reason == (
+        "balance: works the upper back against the chest stretches (articles 000, 003); "
+        "covers upper-back, shoulders; 8–12 reps (article 004)"
+    )
+    assert (plan.total_seconds, plan.prepare, plan.rest) == (300, 5, 5)
+
+
+def test_golden_two_minute_break_on_the_builtin_catalogue(builtin: Catalogue):
+    plan = generate(builtin, Request(minutes=2, seed=1), today=DAY)
+    assert [(i.exercise.id, i.dose.hold, i.dose.reps, i.dose.sets) for i in plan.items] == [
+        ("arm-circles", 15, 1, 1),
+        ("wall-push-up", 3, 8, 1),
+        ("shoulder-blade-squeeze", 3, 8, 1),
+        ("chin-to-chest", 15, 1, 1),
+    ]
+    assert plan.total_seconds == 113
+
+
+def test_golden_seated_neck_without_equipment_on_the_builtin_catalogue(builtin: Catalogue):
+    request = Request(minutes=10, targets=("neck",), position="seated", equipment=(), seed=2)
+    plan = generate(builtin, request, today=DAY)
+    assert [(i.exercise.id, i.dose.hold, i.dose.reps, i.dose.sets) for i in plan.items] == [
+        ("neck-half-circles", 5, 2, 2),
+        ("neck-circles", 15, 2, 2),
+        ("shoulder-shrugs", 2, 15, 3),
+        ("chin-tuck", 3, 12, 1),
+        ("upper-trapezius-stretch", 2, 15, 3),
+        ("chin-to-chest", 30, 1, 3),
+    ]
+    assert plan.total_seconds == 606
+
+
+@pytest.mark.parametrize("minutes", range(2, 61))
+def test_the_builtin_catalogue_fits_every_minute_from_2_to_60(builtin: Catalogue, minutes: int):
+    plan = generate(builtin, Request(minutes=minutes), today=DAY)
+    low, high = band(minutes)
+    assert low <= plan.total_seconds <= high
+    assert_keeps_its_promises(plan, Request(minutes=minutes, seed=20250314))
