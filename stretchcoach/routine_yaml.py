@@ -22,6 +22,10 @@ _RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "nul
 class _Dumper(yaml.SafeDumper):
     """safe_dump's dumper, quoting every string that is not plainly a slug or a duration."""
 
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key, as in DESIGN.md's examples and hand-written files.
+        super().increase_indent(flow, False)
+
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     plain = _PLAIN.fullmatch(value) is not None and value not in _RESERVED
