@@ -244,6 +244,14 @@ def save_routine(plan: Plan, routine_id: str, paths: Paths) -> Path:
                 f"{routine_id!r} is already the id of a {what}{where}",
                 hint="choose another id for --save",
             )
+    # A routine naming an exercise the folder cannot resolve would break every later load.
+    missing = sorted({i.exercise.id for i in plan.items} - set(catalogue.exercises))
+    if missing:
+        raise UsageError(
+            f"cannot save {routine_id!r}: it uses exercises that are neither built in nor in "
+            f"your catalogue folder: {', '.join(missing)}",
+            hint=f"copy the file that defines them into {paths.catalogue_dir} first",
+        )
     folder = paths.catalogue_dir
     target = folder / f"{routine_id}.yaml"
     if target.exists():

@@ -518,6 +518,19 @@ def test_save_refuses_ids_taken_existing_files_and_bad_slugs(tmp_path: Path):
     assert caught.value.message == f"{paths.catalogue_dir / 'taken.yaml'} already exists"
 
 
+def test_save_refuses_a_plan_whose_exercises_the_folder_cannot_resolve(tmp_path: Path):
+    paths = tmp_paths(tmp_path)
+    plan = generate(DESK, Request(minutes=2, targets=("wrists",)), today=DAY)
+    with pytest.raises(UsageError) as caught:
+        save_routine(plan, "wrists", paths)
+    assert caught.value.message == (
+        "cannot save 'wrists': it uses exercises that are neither built in nor in your "
+        "catalogue folder: wrist-flexor"
+    )
+    assert caught.value.hint == f"copy the file that defines them into {paths.catalogue_dir} first"
+    assert not paths.catalogue_dir.exists()
+
+
 def test_generation_command_quotes_what_a_shell_would_split():
     assert gen.generation_command(
         {"minutes": 3, "targets": ["upper trapezius"], "position": "seated", "equipment": [],
