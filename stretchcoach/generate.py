@@ -16,9 +16,15 @@ below. Where issue 4 is silent, this module decides:
 - kind given: only exercises of that kind; rules that need another kind are skipped.
 - no seed: the seed follows the date (YYYYMMDD), so a daily user sees variety and a re-run on
   the same day repeats. Plan.generation records the seed used.
-- every exercise in the plan covers a requested target, except the back-strengthening move,
-  which is there to balance chest stretches. A target list is never padded with repeats: when
-  the distinct exercises cannot fill the time, the request is refused with the reason.
+- every exercise in the plan covers a requested target, except the back-strengthening or
+  posture move, added when the chest is a target or a chosen stretch works it. A plan is never
+  padded with repeats: when the distinct exercises cannot fill the time, the request is refused.
+- When time is short, rules are dropped in this order: the back move, the warm-up; then the
+  shortest exercises are preferred; only then do get-ready and rest shrink. Coverage and the
+  calm finish stay.
+- Fitting nudges doses one notch at a time from the catalogue's own dose (smallest change
+  first); when coarse steps leave it stuck, an exact subset-sum search over the allowed doses
+  settles it. Both are bounded, so generation always ends.
 - A stretch held 10 s or more, or done once, is a static hold (15–30 s); a stretch repeated with
   shorter holds is an active one (Active Isolated Stretching, article 000) and keeps its own dose
   within ±50%, like mobility, release and held posture moves.
