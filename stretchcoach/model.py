@@ -108,9 +108,7 @@ class RoutineItem:
             reps=self.reps if self.reps is not None else base.reps,
             sets=self.sets if self.sets is not None else base.sets,
             sides=self.sides if self.sides is not None else base.sides,
-            hold_text=(
-                (self.hold_text or "") if self.hold is not None else base.hold_text
-            ),
+            hold_text=((self.hold_text or "") if self.hold is not None else base.hold_text),
         )
 
 
@@ -143,9 +141,7 @@ class Catalogue:
     routines: Mapping[str, Routine] = field(default_factory=lambda: MappingProxyType({}))
     files: tuple[LoadedFile, ...] = ()
     # ids defined more than once: the origins of the definitions no longer in force
-    shadowed: Mapping[str, tuple[Origin, ...]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    shadowed: Mapping[str, tuple[Origin, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 class PhaseKind(str, Enum):

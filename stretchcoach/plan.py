@@ -33,9 +33,7 @@ def compile_routine(
     for index, item in enumerate(routine.items):
         exercise = catalogue.exercises.get(item.exercise)
         if exercise is None:
-            raise UsageError(
-                f"routine {routine.id!r} names unknown exercise {item.exercise!r}"
-            )
+            raise UsageError(f"routine {routine.id!r} names unknown exercise {item.exercise!r}")
         reason = reasons[index] if index < len(reasons) else ""
         items.append(PlanItem(exercise=exercise, dose=item.dose_for(exercise), reason=reason))
     return compile_items(
