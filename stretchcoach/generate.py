@@ -170,7 +170,9 @@ def dosing(exercise: Exercise) -> str:
     dose = exercise.dose
     if exercise.kind == "stretch" and (dose.hold >= STATIC_FROM_SECONDS or dose.reps == 1):
         return "static"
-    if exercise.kind in BALANCE_KINDS and dose.reps > 1:
+    # 8-12 reps is a rule for repetitions; a posture held 30 s three times (article 001's
+    # half-kneeling) keeps its own count, or one exercise would swallow the session.
+    if exercise.kind in BALANCE_KINDS and dose.reps > 1 and dose.hold < STATIC_FROM_SECONDS:
         return "strength"
     return "catalogue"
 

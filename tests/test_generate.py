@@ -561,10 +561,9 @@ def test_golden_default_session_on_the_builtin_catalogue(builtin: Catalogue):
         ("wall-push-up", 3, 10, 1),
         ("shoulder-blade-squeeze", 3, 10, 1),
         ("chin-tuck", 3, 10, 1),
-        ("posture-check", 30, 1, 1),
+        ("posture-check", 20, 1, 3),
         ("overhead-reach", 5, 3, 1),
-        ("seated-chair-twist", 20, 1, 1),
-        ("chin-to-chest", 15, 1, 1),
+        ("chin-to-chest", 30, 1, 1),
     ]
     assert plan.items[2].reason == (
         "balance: works the upper back against the chest stretches (articles 000, 003); "
@@ -604,3 +603,18 @@ def test_the_builtin_catalogue_fits_every_minute_from_2_to_60(builtin: Catalogue
     low, high = band(minutes)
     assert low <= plan.total_seconds <= high
     assert_keeps_its_promises(plan, Request(minutes=minutes, seed=20250314))
+
+
+def test_a_held_posture_keeps_its_own_rep_count_not_the_strength_rule():
+    # Article 001's half-kneeling position: 30 s, three times a side. Treating those as
+    # 8-12 strengthening reps made one exercise fill eight minutes of a session.
+    held = Exercise(
+        id="half-kneeling",
+        name="Half-kneeling",
+        targets=("hips",),
+        kind="posture",
+        dose=Dose(hold=30, reps=3, sides="each"),
+    )
+    assert gen.dosing(held) == "catalogue"
+    assert 3 in gen.dose_bounds(held)[1]
+    assert max(gen.dose_bounds(held)[1]) < gen.STRENGTH_REPS[0]
