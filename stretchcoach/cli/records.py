@@ -11,21 +11,17 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..history import Digest, History, open_history
-from ..historyview import (
-    CSV_COLUMNS,
-    csv_rows,
-    history_json,
-    history_table,
-    stats_json,
-    stats_view,
-)
-from ..stats import summarize
 from .base import JsonOption, app, err_console, out_console, paths
+
+if TYPE_CHECKING:
+    from ..history import History
+
+# The views and stats are imported inside the commands: they pull in Rich, and every other
+# command's start-up would pay for it (`list` must start as fast as termdown).
 
 NOTHING_YET = "no sessions recorded yet; start one with: stretchcoach run desk-break"
 
@@ -55,6 +51,8 @@ def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
 
 def _open_existing() -> History | None:
     """The history, or None when nothing was ever recorded: reading never creates it."""
+    from ..history import open_history
+
     path = paths().history_db
     if not path.exists():
         return None
@@ -104,6 +102,8 @@ def history(
     Example:
       stretchcoach history --since 2024-05-01 --limit 20
     """
+    from ..historyview import history_json, history_table
+
     day = _parse_day(since)
     tz = local_zone()
     store = _open_existing()
@@ -135,6 +135,10 @@ def stats(as_json: JsonOption = False) -> None:
       stretchcoach stats
       stretchcoach stats --json | jq .current_streak_days
     """
+    from ..history import Digest
+    from ..historyview import stats_json, stats_view
+    from ..stats import summarize
+
     tz = local_zone()
     today = clock().astimezone(tz).date()
     store = _open_existing()
@@ -177,6 +181,8 @@ def export(
     Example:
       stretchcoach export --format csv --output sessions.csv
     """
+    from ..historyview import CSV_COLUMNS, csv_rows, history_json
+
     store = _open_existing()
     if store is None:
         sessions = []
