@@ -17,8 +17,20 @@ from ..paths import Paths, resolve
 EXIT_INTERRUPTED = 130
 
 
+# --help lists commands in the order a new user meets them, not the order modules load.
+COMMAND_ORDER = (
+    "run", "plan", "list", "show", "routines", "history", "stats", "export",
+    "validate", "import", "info", "safety",
+)  # fmt: skip
+
+
 class Group(TyperGroup):
     """Runs a command and turns the error family into a message and an exit code."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a click Context
         try:
