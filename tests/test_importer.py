@@ -117,3 +117,32 @@ def test_the_whole_free_exercise_db_converts():
     assert len({e["id"] for e in out}) == 873
     assert sum(e["kind"] in ("stretch", "release") for e in out) == 123
     assert json.dumps(out)  # plain data only
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the project")
+def test_imported_catalogue_loads_lists_and_generates(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from stretchcoach.cli import app
+
+    monkeypatch.setenv("STRETCHCOACH_HOME", str(tmp_path))
+    runner = CliRunner()
+    done = runner.invoke(app, ["import", str(SHARED / "exercises.json")])
+    assert done.exit_code == 0, done.output
+    assert done.output == (
+        f"imported 873 exercises into {tmp_path / 'catalogue' / 'free-exercise-db.yaml'}\n"
+    )
+    again = runner.invoke(app, ["import", str(SHARED / "exercises.json")])
+    assert again.exit_code == 2 and "pass --force to replace it" in again.output
+
+    listed = json.loads(runner.invoke(app, ["list", "--kind", "release", "--json"]).output)
+    assert {e["id"] for e in listed} >= {"adductor", "calves-smr", "iliotibial-tract-smr"}
+
+    planned = runner.invoke(
+        app, ["plan", "--minutes", "10", "--target", "hamstrings", "--seed", "4",
+              "--equipment", "none", "--json"],
+    )  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+    plan = json.loads(planned.output)
+    assert abs(plan["total_seconds"] - 600) <= 60
+    assert len({i["exercise"] for i in plan["items"]}) == len(plan["items"])

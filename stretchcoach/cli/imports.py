@@ -56,5 +56,8 @@ def import_(
         if os.path.exists(tmp):
             os.unlink(tmp)
     err_console().print(
-        f"imported {len(exercises)} exercises into {target}", markup=False, highlight=False
+        f"imported {len(exercises)} exercises into {target}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
