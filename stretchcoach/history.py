@@ -117,7 +117,10 @@ def format_utc(moment: dt.datetime) -> str:
 
 def parse_utc(text: str) -> dt.datetime:
     """The inverse of format_utc."""
-    moment = dt.datetime.fromisoformat(text)
+    # Python 3.10's fromisoformat does not read the "Z" suffix; 3.11's does.
+    moment = dt.datetime.fromisoformat(
+        text.removesuffix("Z") + "+00:00" if text.endswith("Z") else text
+    )
     return moment if moment.tzinfo is dt.timezone.utc else moment.astimezone(dt.timezone.utc)
 
 
@@ -239,7 +242,7 @@ def _use_wal(connection: sqlite3.Connection) -> str:
         try:
             return str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0])
         except sqlite3.OperationalError as error:
-            if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY":
+            if _error_name(error) != "SQLITE_BUSY":
                 raise
             if time.monotonic() + pause > deadline:
                 raise
@@ -247,13 +250,29 @@ def _use_wal(connection: sqlite3.Connection) -> str:
         pause = min(pause * 2, 0.1)
 
 
+# Python 3.10's sqlite3 errors carry no sqlite_errorname (3.11 added it); their messages are
+# SQLite's own fixed texts for these codes.
+_NAME_BY_MESSAGE = {
+    "file is not a database": "SQLITE_NOTADB",
+    "database disk image is malformed": "SQLITE_CORRUPT",
+    "database is locked": "SQLITE_BUSY",
+}
+
+
+def _error_name(error: sqlite3.Error) -> str:
+    """SQLite's name for the error's code, e.g. "SQLITE_BUSY"; "" when unknown."""
+    name = getattr(error, "sqlite_errorname", None)
+    if name:
+        return str(name)
+    return _NAME_BY_MESSAGE.get(str(error).strip().lower(), "")
+
+
 def _is_damage(error: sqlite3.Error) -> bool:
-    return getattr(error, "sqlite_errorname", "") in _DAMAGE_CODES
+    return _error_name(error) in _DAMAGE_CODES
 
 
 def _as_history_error(error: sqlite3.Error, path: Path) -> HistoryError:
-    name = getattr(error, "sqlite_errorname", "")
-    if name == "SQLITE_BUSY":
+    if _error_name(error) == "SQLITE_BUSY":
         return HistoryError(
             f"the history database {path} stayed locked by another process "
             f"for {BUSY_TIMEOUT_MS // 1000} s",
