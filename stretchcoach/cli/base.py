@@ -145,3 +145,15 @@ CatalogueOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
+PositionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--position", "-p", metavar="POSITION", help="seated, standing, kneeling, floor or any."
+    ),
+]
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", "-k", metavar="KIND", help="stretch, mobility, strength, posture or release."
+    ),
+]

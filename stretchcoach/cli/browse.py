@@ -13,7 +13,16 @@ from .. import __version__
 from ..errors import CatalogueError, Problem, StretchcoachError
 from ..model import Catalogue, Exercise
 from ..paths import builtin_data_dir
-from .base import CatalogueOption, JsonOption, app, err_console, out_console, paths
+from .base import (
+    CatalogueOption,
+    JsonOption,
+    KindOption,
+    PositionOption,
+    app,
+    err_console,
+    out_console,
+    paths,
+)
 
 
 def _load(extra: list[Path] | None) -> Catalogue:
@@ -53,12 +62,7 @@ def list_(
             "--target", "-t", metavar="AREA", help="Body area or muscle (repeatable: any of them)."
         ),
     ] = None,
-    position: Annotated[
-        str | None,
-        typer.Option(
-            "--position", "-p", metavar="POSITION", help="seated, standing, kneeling, floor or any."
-        ),
-    ] = None,
+    position: PositionOption = None,
     equipment: Annotated[
         list[str] | None,
         typer.Option(
@@ -69,12 +73,7 @@ def list_(
             "`none` for nothing.",
         ),
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind", "-k", metavar="KIND", help="stretch, mobility, strength, posture or release."
-        ),
-    ] = None,
+    kind: KindOption = None,
     search: Annotated[
         str | None,
         typer.Option(

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import UsageError
-from .base import CatalogueOption, JsonOption, app, err_console, out_console, paths
+from .base import (
+    CatalogueOption,
+    JsonOption,
+    KindOption,
+    PositionOption,
+    app,
+    err_console,
+    out_console,
+    paths,
+)
 
 if TYPE_CHECKING:
     from ..model import Plan, SessionResult
@@ -46,12 +55,6 @@ TargetOption = Annotated[
         "--target", "-t", metavar="AREA", help="Body area or muscle to cover (repeatable)."
     ),
 ]
-PositionOption = Annotated[
-    str | None,
-    typer.Option(
-        "--position", "-p", metavar="POSITION", help="seated, standing, kneeling, floor or any."
-    ),
-]
 EquipmentOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -64,12 +67,6 @@ EquipmentOption = Annotated[
 ExcludeOption = Annotated[
     list[str] | None,
     typer.Option("--exclude", "-x", metavar="ID", help="Leave this exercise out (repeatable)."),
-]
-KindOption = Annotated[
-    str | None,
-    typer.Option(
-        "--kind", "-k", metavar="KIND", help="stretch, mobility, strength, posture or release."
-    ),
 ]
 SeedOption = Annotated[
     int | None,
