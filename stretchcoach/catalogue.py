@@ -28,6 +28,7 @@ from .model import (
     KINDS,
     POSITIONS,
     SIDES,
+    WORKS,
     Catalogue,
     Dose,
     Exercise,
@@ -46,17 +47,17 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_REPS = 100
 MAX_SETS = 10
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 T = TypeVar("T")
 Parsed = tuple[tuple[Exercise, ...], tuple[Routine, ...]]
 
 EXERCISE_KEYS = (
     "id", "name", "kind", "targets", "muscles", "position", "equipment", "sides",
-    "hold", "reps", "sets", "steps", "cautions", "source",
+    "hold", "reps", "sets", "work", "between", "discreet", "steps", "cautions", "source",
 )  # fmt: skip
 ROUTINE_KEYS = ("id", "name", "summary", "prepare", "rest", "items")
-ITEM_KEYS = ("exercise", "hold", "reps", "sets", "sides")
+ITEM_KEYS = ("exercise", "hold", "reps", "sets", "sides", "between")
 SOURCE_KEYS = ("title", "publisher", "says", "url")
 TOP_KEYS = ("schema", "exercises", "routines")
 
@@ -73,6 +74,9 @@ EXAMPLES = {
     "hold": "hold: 30s",
     "reps": "reps: 10",
     "sets": "sets: 1",
+    "work": "work: reps",
+    "between": "between: 2s",
+    "discreet": "discreet: true",
     "steps": "steps: [Sit tall.]",
     "cautions": "cautions: [Stop if it hurts.]",
     "source": "source: [{title: ..., publisher: ..., says: ...}]",
@@ -378,6 +382,16 @@ class _Checker:
             return None
         return value
 
+    def flag(self, node: _Node, key: str) -> bool | None:
+        """`true` or `false`, exactly: YAML 1.1's yes/no/on/off are refused, not guessed."""
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        self.file.problem(node, f"{key} must be true or false, not {value!r}")
+        return None
+
     def choice(self, node: _Node, key: str, choices: Sequence[str], noun: str = "") -> str | None:
         value = self.text(node, key)
         if value is None:
@@ -554,12 +568,15 @@ class _Checker:
         sides = self.choice(values["sides"], "sides", SIDES) if "sides" in values else "none"
         reps = self.count(values["reps"], "reps", MAX_REPS) if "reps" in values else 1
         sets = self.count(values["sets"], "sets", MAX_SETS) if "sets" in values else 1
+        work = self.choice(values["work"], "work", WORKS) if "work" in values else "hold"
+        between = self.duration(values["between"], "between", 0) if "between" in values else (0, "")
+        discreet = self.flag(values["discreet"], "discreet") if "discreet" in values else False
         muscles = self.texts(values["muscles"], "muscles") if "muscles" in values else ()
         equipment = self.texts(values["equipment"], "equipment") if "equipment" in values else ()
         steps = self.texts(values["steps"], "steps") if "steps" in values else ()
         cautions = self.texts(values["cautions"], "cautions") if "cautions" in values else ()
         sources = self.sources(values["source"], what) if "source" in values else ()
-        parts = (name, targets, hold, kind, position, sides, reps, sets)
+        parts = (name, targets, hold, kind, position, sides, reps, sets, work, between, discreet)
         lists = (muscles, equipment, steps, cautions, sources)
         if len(self.file.problems) != before or ident is None or None in parts or None in lists:
             return None
@@ -571,7 +588,15 @@ class _Checker:
             name=name,
             targets=targets,
             dose=self.share(
-                Dose(hold=hold[0], reps=reps, sets=sets, sides=sides, hold_text=hold[1])
+                Dose(
+                    hold=hold[0],
+                    reps=reps,
+                    sets=sets,
+                    sides=sides,
+                    hold_text=hold[1],
+                    work=work,
+                    between=between[0],
+                )
             ),
             kind=kind,
             muscles=muscles,
@@ -581,6 +606,7 @@ class _Checker:
             cautions=cautions,
             sources=sources,
             origin=self.file.origin(node),
+            discreet=bool(discreet),
         )
 
     def sources(self, node: _Node, what: str) -> tuple[Source, ...] | None:
@@ -667,6 +693,7 @@ class _Checker:
         reps = self.count(values["reps"], "reps", MAX_REPS) if "reps" in values else None
         sets = self.count(values["sets"], "sets", MAX_SETS) if "sets" in values else None
         sides = self.choice(values["sides"], "sides", SIDES) if "sides" in values else None
+        between = self.duration(values["between"], "between", 0) if "between" in values else None
         if len(self.file.problems) != before or ident is None:
             return None
         return RoutineItem(
@@ -677,6 +704,7 @@ class _Checker:
             sets=sets,
             sides=sides,
             origin=self.file.origin(node),
+            between=between[0] if between else None,
         )
 
 

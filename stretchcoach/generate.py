@@ -50,7 +50,6 @@ from .model import (
     DEFAULT_PREPARE,
     KINDS,
     POSITIONS,
-    SWITCH_SECONDS,
     Catalogue,
     Dose,
     Exercise,
@@ -58,6 +57,7 @@ from .model import (
     PlanItem,
     Routine,
     RoutineItem,
+    item_seconds,
 )
 from .paths import Paths
 from .plan import compile_items
@@ -203,15 +203,12 @@ def natural_dose(exercise: Exercise) -> Dose:
         sets=_clamp(base.sets, sets[0], sets[-1]),
         sides=base.sides,
         hold_text=base.hold_text if hold == base.hold else "",
+        work=base.work,
+        between=base.between,
     )
 
 
-def dose_seconds(dose: Dose, prepare: int, rest: int) -> int:
-    """plan.item_seconds by arithmetic: the generator weighs thousands of doses."""
-    per_set = dose.hold * dose.reps * dose.side_count
-    if dose.sides == "each":
-        per_set += SWITCH_SECONDS
-    return max(prepare, 0) + dose.sets * per_set + (dose.sets - 1) * max(rest, 0)
+dose_seconds = item_seconds  # the generator weighs thousands of doses: arithmetic, not phases
 
 
 def generation_command(generation: Mapping[str, object]) -> str:
@@ -292,6 +289,7 @@ def routine_from_plan(plan: Plan, routine_id: str) -> Routine:
             hold_text=item.dose.hold_text or None,
             reps=item.dose.reps,
             sets=item.dose.sets,
+            between=item.dose.between if item.dose.between != item.exercise.dose.between else None,
         )
         for item in plan.items
     )
@@ -533,7 +531,10 @@ class _Option:
             for r in reps:
                 for h in holds:
                     text = exercise.dose.hold_text if h == exercise.dose.hold else ""
-                    dose = Dose(hold=h, reps=r, sets=s, sides=natural.sides, hold_text=text)
+                    dose = Dose(
+                        hold=h, reps=r, sets=s, sides=natural.sides, hold_text=text,
+                        work=natural.work, between=natural.between,
+                    )  # fmt: skip
                     seconds = dose_seconds(dose, prepare, rest)
                     kept = by_seconds.get(seconds)
                     if kept is None or _distance(dose, natural) < _distance(kept, natural):
@@ -559,7 +560,11 @@ def _distance(dose: Dose, natural: Dose) -> tuple[int, int, int]:
 
 def _least_seconds(exercise: Exercise, prepare: int, rest: int) -> int:
     holds, reps, _ = dose_bounds(exercise)
-    return dose_seconds(Dose(holds[0], reps[0], 1, exercise.dose.sides), prepare, rest)
+    shortest = Dose(
+        holds[0], reps[0], 1, exercise.dose.sides,
+        work=exercise.dose.work, between=exercise.dose.between,
+    )  # fmt: skip
+    return dose_seconds(shortest, prepare, rest)
 
 
 @dataclass(frozen=True)

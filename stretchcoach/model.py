@@ -19,11 +19,14 @@ AREAS = (
     "core",
     "hips",
     "legs",
+    "eyes",
     "full-body",
 )
 KINDS = ("stretch", "mobility", "strength", "posture", "release")
 POSITIONS = ("seated", "standing", "kneeling", "floor", "any")
 SIDES = ("none", "each", "alternate")
+# hold: a static hold; reps: a move done in repetitions, each lasting `hold` seconds.
+WORKS = ("hold", "reps")
 
 # Seconds given to change sides between the left and the right half of an exercise.
 SWITCH_SECONDS = 5
@@ -62,6 +65,8 @@ class Dose:
     sets: int = 1
     sides: str = "none"
     hold_text: str = ""  # as written, e.g. "5 breaths"; empty when plain seconds
+    work: str = "hold"  # "hold" | "reps"
+    between: int = 0  # seconds between reps: the return to the start, or a pause between holds
 
     @property
     def side_count(self) -> int:
@@ -71,6 +76,22 @@ class Dose:
     def work_seconds(self) -> int:
         """Seconds of work: every rep of every set on every side."""
         return self.hold * self.reps * self.sets * self.side_count
+
+    @property
+    def set_seconds(self) -> int:
+        """Seconds one set takes: its reps on every side, the returns between reps, the switch."""
+        seconds = self.hold * self.reps * self.side_count
+        if self.between > 0 and self.reps > 1:
+            # each side returns between its reps; alternating sides return once per pair
+            seconds += self.between * (self.reps - 1) * (2 if self.sides == "each" else 1)
+        if self.sides == "each":
+            seconds += SWITCH_SECONDS
+        return seconds
+
+
+def item_seconds(dose: Dose, prepare: int, rest: int) -> int:
+    """Seconds one item takes in a plan (get ready, sets, rests between sets), by arithmetic."""
+    return max(prepare, 0) + dose.sets * dose.set_seconds + (dose.sets - 1) * max(rest, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +108,7 @@ class Exercise:
     cautions: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     origin: Origin | None = None
+    discreet: bool = False  # doable in a meeting or on a video call without standing out
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +122,7 @@ class RoutineItem:
     sets: int | None = None
     sides: str | None = None
     origin: Origin | None = None
+    between: int | None = None
 
     def dose_for(self, exercise: Exercise) -> Dose:
         base = exercise.dose
@@ -109,6 +132,8 @@ class RoutineItem:
             sets=self.sets if self.sets is not None else base.sets,
             sides=self.sides if self.sides is not None else base.sides,
             hold_text=((self.hold_text or "") if self.hold is not None else base.hold_text),
+            work=base.work,
+            between=self.between if self.between is not None else base.between,
         )
 
 
@@ -149,6 +174,7 @@ class PhaseKind(str, Enum):
     WORK = "work"
     SWITCH = "switch"
     REST = "rest"
+    RELAX = "relax"  # between reps: return to the start, or pause between holds
 
 
 @dataclass(frozen=True, slots=True)

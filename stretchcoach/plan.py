@@ -92,22 +92,39 @@ def _item_phases(index: int, dose: Dose, prepare: int, rest: int) -> list[Phase]
                 rep=rep, reps=dose.reps, set=set_no, sets=dose.sets,
             )  # fmt: skip
 
+        def relax(side: str | None, rep: int, set_no: int = set_no) -> Phase:
+            # The return between reps, announcing the rep that follows it.
+            return Phase(
+                PhaseKind.RELAX, index, dose.between, side=side,
+                rep=rep, reps=dose.reps, set=set_no, sets=dose.sets,
+            )  # fmt: skip
+
+        def side_reps(side: str | None) -> list[Phase]:
+            run: list[Phase] = []
+            for rep in range(1, dose.reps + 1):
+                if rep > 1 and dose.between > 0:
+                    run.append(relax(side, rep))
+                run.append(work(side, rep))
+            return run
+
         if dose.sides == "none":
-            out.extend(work(None, rep) for rep in range(1, dose.reps + 1))
+            out.extend(side_reps(None))
         elif dose.sides == "each":
-            out.extend(work("left", rep) for rep in range(1, dose.reps + 1))
+            out.extend(side_reps("left"))
             out.append(
                 Phase(PhaseKind.SWITCH, index, SWITCH_SECONDS, side="right",
                       set=set_no, sets=dose.sets)
             )  # fmt: skip
-            out.extend(work("right", rep) for rep in range(1, dose.reps + 1))
+            out.extend(side_reps("right"))
         else:  # alternate: left and right take turns, rep by rep
             for rep in range(1, dose.reps + 1):
+                if rep > 1 and dose.between > 0:
+                    out.append(relax("left", rep))
                 out.append(work("left", rep))
                 out.append(work("right", rep))
     return out
 
 
-def item_seconds(dose: Dose, prepare: int, rest: int) -> int:
-    """Seconds one item takes in a plan, not counting the rest before it."""
+def phases_seconds(dose: Dose, prepare: int, rest: int) -> int:
+    """Seconds one item's phases add up to (model.item_seconds must agree; a test checks)."""
     return sum(p.seconds for p in _item_phases(0, dose, prepare, rest))

@@ -68,6 +68,8 @@ def _item(item: RoutineItem) -> dict[str, Any]:
         out["sets"] = item.sets
     if item.sides is not None:
         out["sides"] = item.sides
+    if item.between is not None:
+        out["between"] = format_seconds(item.between)
     return out
 
 

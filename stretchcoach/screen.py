@@ -117,6 +117,8 @@ def _title(snap: Snapshot) -> str:
         return f"Switch sides: {name}"
     if phase.kind is PhaseKind.REST:
         return f"Rest between sets: {name}" if phase.set else "Rest"
+    if phase.kind is PhaseKind.RELAX:
+        return f"Relax: {name}"
     return name
 
 
@@ -131,6 +133,8 @@ def _detail(snap: Snapshot) -> str:
         return " · ".join(parts)
     if phase.kind is PhaseKind.SWITCH:
         return f"now {side}"
+    if phase.kind is PhaseKind.RELAX:
+        return f"return to the start · rep {phase.rep} of {phase.reps} next"
     if phase.kind is PhaseKind.PREPARE:
         return f"{side} side first" if side else "get into position"
     if phase.set:  # rest between sets
@@ -242,6 +246,8 @@ def plain_line(snap: Snapshot) -> str:
         parts.append(format_seconds(snap.phase_seconds))
     elif phase.kind is PhaseKind.SWITCH:
         parts = [f"Switch sides: {side}", format_seconds(snap.phase_seconds)]
+    elif phase.kind is PhaseKind.RELAX:
+        parts = [f"Relax: {name}", format_seconds(snap.phase_seconds)]
     elif phase.set:
         parts = [f"Rest before set {phase.set}/{phase.sets}", format_seconds(snap.phase_seconds)]
     else:

@@ -24,12 +24,12 @@ from .durations import describe, format_clock, format_seconds
 from .model import (
     DEFAULT_PREPARE,
     DEFAULT_REST,
-    SWITCH_SECONDS,
     Catalogue,
     Dose,
     Exercise,
     Origin,
     Routine,
+    item_seconds,
 )
 from .plan import compile_routine
 
@@ -72,9 +72,8 @@ def dose_words(dose: Dose) -> str:
 
 
 def exercise_seconds(dose: Dose, prepare: int = DEFAULT_PREPARE, rest: int = DEFAULT_REST) -> int:
-    """Seconds the exercise takes run on its own: the same sum plan.item_seconds computes."""
-    per_set = dose.work_seconds // dose.sets + (SWITCH_SECONDS if dose.sides == "each" else 0)
-    return prepare + dose.sets * per_set + (dose.sets - 1) * rest
+    """Seconds the exercise takes run on its own."""
+    return item_seconds(dose, prepare, rest)
 
 
 def _where(origin: Origin | None) -> dict[str, Any] | None:

@@ -185,7 +185,7 @@ BAD = [
         HEAD + GOOD_EXERCISE.replace("[neck]", "[nek]"),
         [
             "5:15: unknown target 'nek'; use neck, upper-back, chest, shoulders, arms, wrists, "
-            "lower-back, core, hips, legs or full-body (did you mean 'neck'?)"
+            "lower-back, core, hips, legs, eyes or full-body (did you mean 'neck'?)"
         ],
         id="target-typo",
     ),
@@ -557,3 +557,40 @@ def test_a_hold_the_duration_parser_chokes_on_is_still_a_problem(tmp_path: Path)
     assert problems_of(path) == [
         '6:11: bad hold: \'²\' is not a duration; write 30, "30s", "1m30s", "1:30" or "5 breaths"'
     ]
+
+
+def test_work_between_discreet_and_the_eyes_target_load(tmp_path: Path) -> None:
+    text = HEAD + (
+        "  - id: palming\n    name: Palming\n    targets: [eyes]\n    hold: 2s\n"
+        "    reps: 10\n    work: reps\n    between: 1s\n    discreet: true\n"
+        "routines:\n  - id: r\n    name: R\n    items:\n"
+        "      - {exercise: palming, between: 3s}\n"
+    )
+    exercises, routines = parse_file(write(tmp_path, text))
+    (ex,) = exercises
+    assert (ex.targets, ex.dose.work, ex.dose.between, ex.discreet) == (("eyes",), "reps", 1, True)
+    assert routines[0].items[0].between == 3
+    assert routines[0].items[0].dose_for(ex).between == 3
+
+
+def test_defaults_are_a_hold_with_no_return_and_not_discreet(tmp_path: Path) -> None:
+    (ex,), _ = parse_file(write(tmp_path, HEAD + GOOD_EXERCISE))
+    assert (ex.dose.work, ex.dose.between, ex.discreet) == ("hold", 0, False)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("work: rep", "7:11: unknown work 'rep'; use hold or reps (did you mean 'reps'?)"),
+        ("discreet: yes", "7:15: discreet must be true or false, not 'yes'"),
+        ("discreet: True", "7:15: discreet must be true or false, not 'True'"),
+        (
+            "between: soon",
+            "7:14: bad between: 'soon' is not a duration;"
+            ' write 30, "30s", "1m30s", "1:30" or "5 breaths"',
+        ),
+    ],
+)
+def test_new_keys_are_validated_at_their_place(tmp_path: Path, line: str, expected: str) -> None:
+    problems = problems_of(write(tmp_path, HEAD + GOOD_EXERCISE + f"    {line}\n"))
+    assert problems == [expected]

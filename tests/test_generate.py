@@ -19,7 +19,8 @@ from stretchcoach.generate import Request, dose_seconds, dosing, generate, save_
 from stretchcoach.model import AREAS, KINDS, POSITIONS, SIDES, Catalogue, Dose, Exercise, Plan
 from stretchcoach.model import PhaseKind as K
 from stretchcoach.paths import Paths
-from stretchcoach.plan import compile_routine, item_seconds
+from stretchcoach.plan import compile_routine
+from stretchcoach.plan import phases_seconds as item_seconds
 
 DAY = dt.date(2025, 3, 14)
 

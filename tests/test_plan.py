@@ -16,7 +16,8 @@ from stretchcoach.model import (
     Routine,
     RoutineItem,
 )
-from stretchcoach.plan import compile_routine, item_seconds, single_exercise_routine
+from stretchcoach.plan import compile_routine, single_exercise_routine
+from stretchcoach.plan import phases_seconds as item_seconds
 
 
 def exercise(id_: str, **dose: object) -> Exercise:
@@ -102,3 +103,53 @@ def test_unknown_exercise_is_a_usage_error():
     routine = Routine(id="r", name="R", items=(RoutineItem("ghost"),))
     with pytest.raises(UsageError, match="unknown exercise 'ghost'"):
         compile_routine(routine, catalogue())
+
+
+def test_between_puts_a_relax_phase_between_reps_on_each_side():
+    ex = exercise("ais", hold=2, reps=3, sides="each", work="reps", between=2)
+    plan = compile_routine(single_exercise_routine(ex), catalogue(ex), prepare=0, rest=0)
+    assert shape(plan) == [
+        ("work", 0, 2, "left", 1, 1),
+        ("relax", 0, 2, "left", 2, 1),
+        ("work", 0, 2, "left", 2, 1),
+        ("relax", 0, 2, "left", 3, 1),
+        ("work", 0, 2, "left", 3, 1),
+        ("switch", 0, SWITCH_SECONDS, "right", 0, 1),
+        ("work", 0, 2, "right", 1, 1),
+        ("relax", 0, 2, "right", 2, 1),
+        ("work", 0, 2, "right", 2, 1),
+        ("relax", 0, 2, "right", 3, 1),
+        ("work", 0, 2, "right", 3, 1),
+    ]
+
+
+def test_between_on_alternate_sides_comes_once_per_pair_and_never_after_the_last_rep():
+    ex = exercise("alt", hold=3, reps=2, sides="alternate", between=1)
+    plan = compile_routine(single_exercise_routine(ex), catalogue(ex), prepare=0, rest=0)
+    assert shape(plan) == [
+        ("work", 0, 3, "left", 1, 1),
+        ("work", 0, 3, "right", 1, 1),
+        ("relax", 0, 1, "left", 2, 1),
+        ("work", 0, 3, "left", 2, 1),
+        ("work", 0, 3, "right", 2, 1),
+    ]
+
+
+def test_a_routine_item_overrides_between_and_keeps_the_kind_of_work():
+    ex = exercise("hk", hold=30, reps=3, work="hold", between=0)
+    item = RoutineItem("hk", between=10)
+    assert item.dose_for(ex) == Dose(hold=30, reps=3, work="hold", between=10)
+    assert RoutineItem("hk").dose_for(ex).between == 0
+
+
+@pytest.mark.parametrize("sides", ["none", "each", "alternate"])
+@pytest.mark.parametrize("between", [0, 1, 3])
+@pytest.mark.parametrize(("reps", "sets"), [(1, 1), (2, 1), (3, 2), (10, 3)])
+@pytest.mark.parametrize(("prepare", "rest"), [(0, 0), (1, 1), (5, 10), (0, 7)])
+def test_arithmetic_item_seconds_agrees_with_the_compiled_phases(
+    sides, between, reps, sets, prepare, rest
+):
+    from stretchcoach.model import item_seconds as arithmetic
+
+    dose = Dose(hold=4, reps=reps, sets=sets, sides=sides, between=between)
+    assert arithmetic(dose, prepare, rest) == item_seconds(dose, prepare, rest)
