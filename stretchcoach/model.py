@@ -228,6 +228,7 @@ class ExerciseResult:
     targets: tuple[str, ...]
     done: bool  # every work phase ran to its end; False means skipped (maybe partly done)
     active_seconds: float  # seconds spent in its work phases, pauses excluded
+    reached: bool = True  # False: the session ended before this exercise began
 
 
 @dataclass(frozen=True, slots=True)
