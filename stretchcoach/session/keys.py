@@ -22,7 +22,7 @@ def keys_line(*, paused: bool = False, short: bool = False) -> str:
 
 
 KEYS_HELP_TEXT = (
-    "Keys: space pauses and resumes; n starts the upcoming exercise at once during get-ready "
-    "or rest, and moves to the next exercise during one; b restarts this exercise (or goes "
-    "back one); + adds 10 seconds to this hold; q quits (the summary still shows)."
+    f"Keys: {keys_line()}. During get-ready or rest, n starts the upcoming exercise at once; "
+    "during an exercise it moves to the next one. b restarts this exercise (early in it, goes "
+    "back one); + adds 10 seconds to this hold; q quits and still shows the summary."
 )
