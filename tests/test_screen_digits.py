@@ -278,3 +278,31 @@ def test_the_runner_marks_exercises_the_session_never_began_as_not_reached():
         ("b", True, True),
         ("c", False, False),
     ]
+
+
+def test_plan_and_catalogue_words_show_reps_with_their_time_and_keep_holds():
+    from stretchcoach.render import plan as timeline
+    from stretchcoach.render.catalogue import dose_text, dose_words
+
+    reps = Dose(hold=2, reps=10, sides="each", work="reps", between=1)
+    holds = Dose(hold=30, reps=3, between=5)
+    assert dose_text(reps) == "10 reps of 2s each side"
+    assert (
+        dose_words(reps) == "10 reps of 2s each, 1s to return between them on each side "
+        "(left, then right)"
+    )
+    assert (
+        dose_text(dataclasses.replace(reps, reps=1, sides="none", sets=3)) == "1 rep of 2s, 3 sets"
+    )
+    assert dose_text(holds) == "30s × 3"
+    assert dose_words(holds) == "hold 30s, 3 times, 5s to relax between"
+    curl = dataclasses.replace(CURL, dose=reps)
+    plan = compile_items([PlanItem(curl, reps)], title="T", prepare=0, rest=0)
+    assert (
+        timeline.plan_text(plan)
+        .splitlines()[1]
+        .startswith("1. Chin tuck — each side — 10 reps of 2s — ")
+    )
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(timeline.plan_table(plan))
+    assert "2s a rep" in console.file.getvalue()

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stretchcoach.cli import complete
 from stretchcoach.cli.base import (
     CatalogueOption,
     JsonOption,
@@ -21,6 +20,16 @@ from stretchcoach.cli.base import (
     out_console,
     paths,
 )
+from stretchcoach.cli.options import (
+    EquipmentOption,
+    ExcludeOption,
+    MinutesOption,
+    NameArgument,
+    PrepareOption,
+    RestOption,
+    SeedOption,
+    TargetOption,
+)
 from stretchcoach.errors import UsageError
 from stretchcoach.session.keys import KEYS_HELP_TEXT, keys_line
 
@@ -28,79 +37,6 @@ if TYPE_CHECKING:
     from stretchcoach.model import Plan, SessionResult
     from stretchcoach.session.cues import Voice
     from stretchcoach.session.loop import Keys
-
-
-def _seconds(value: str | None) -> int | None:
-    from stretchcoach.durations import DurationError, parse
-
-    if value is None:
-        return None
-    try:
-        return parse(value)
-    except DurationError as error:
-        raise typer.BadParameter(str(error)) from None
-
-
-NameArgument = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="ROUTINE|EXERCISE",
-        help="A routine or exercise id; without one, a session is generated.",
-        autocompletion=complete.names,
-        show_default=False,
-    ),
-]
-MinutesOption = Annotated[
-    int | None, typer.Option("--minutes", "-m", metavar="N", help="Generate about N minutes.")
-]
-TargetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--target",
-        "-t",
-        metavar="AREA",
-        help="Body area or muscle to cover (repeatable).",
-        autocompletion=complete.targets,
-    ),
-]
-EquipmentOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--equipment",
-        "-e",
-        metavar="THING",
-        help="What you have (repeatable); `none` for nothing. Default: chair, desk, wall.",
-    ),
-]
-ExcludeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--exclude",
-        "-x",
-        metavar="ID",
-        help="Leave this exercise out (repeatable).",
-        autocompletion=complete.exercises,
-    ),
-]
-SeedOption = Annotated[
-    int | None,
-    typer.Option("--seed", metavar="N", help="Seed for a repeatable choice; default: today."),
-]
-PrepareOption = Annotated[
-    str | None,
-    typer.Option(
-        "--prepare",
-        metavar="S",
-        callback=_seconds,
-        help='Get-ready time before each exercise, e.g. 5, "5s", "0:05".',
-    ),
-]
-RestOption = Annotated[
-    str | None,
-    typer.Option(
-        "--rest", metavar="S", callback=_seconds, help='Rest between exercises, e.g. 10, "10s".'
-    ),
-]
 
 
 def _build_plan(

@@ -50,7 +50,7 @@ _ID = "cyan"
 def dose_text(dose: Dose) -> str:
     """The dose in short: "30s", "2s × 10 each side", "10 reps of 2s, 3 sets"."""
     if dose.work == "reps":
-        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {dose.hold}s"
+        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)}"
     else:
         out = describe(dose.hold, dose.hold_text)
         if dose.reps > 1:
@@ -67,7 +67,7 @@ def dose_text(dose: Dose) -> str:
 def dose_words(dose: Dose) -> str:
     """The dose in words: "hold 2s, 10 times on each side", "10 reps of 2s each, ..."."""
     if dose.work == "reps":
-        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {dose.hold}s each"
+        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)} each"
         if dose.between > 0 and dose.reps > 1:
             out += f", {format_seconds(dose.between)} to return between them"
     else:
