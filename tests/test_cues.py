@@ -139,6 +139,13 @@ def test_n_during_get_ready_starts_the_hold_and_cues_it():
     assert rec.written == [(0.5, "\a")]
 
 
+def test_two_cues_at_one_moment_are_one_utterance_and_their_bells_follow_each_other():
+    plan = plan_of(TILT, TUCK, prepare=0, rest=0)
+    rec = run(plan, [(1.0, "n"), (3.0, "q")])
+    assert rec.spoken[-1][-1] == "Relax. Next: Chin tuck. Ten reps, two seconds each."
+    assert rec.written == [(0.0, "\a"), (1.0, "\a"), (1.3, "\a"), (1.6, "\a"), (2.2, "\a")]
+
+
 def test_a_late_tick_rings_the_bells_due_as_one():
     rung: list[str] = []
     bell = cues.Bell(rung.append)

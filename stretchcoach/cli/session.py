@@ -194,7 +194,7 @@ Examples:
 """
 
 
-@app.command("run", help=RUN_HELP)
+@app.command("run", help=RUN_HELP, short_help="Run a guided session with a live countdown.")
 def run_command(
     name: NameArgument = None,
     minutes: MinutesOption = None,

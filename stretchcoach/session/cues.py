@@ -128,8 +128,9 @@ class Bell:
             if count:
                 self.write("\a" * count)
             return
+        if self.pending:  # a second pattern at the same moment follows the first, apart
+            at = max(at, self.pending[-1] + 2 * BELL_GAP)
         self.pending.extend(at + i * BELL_GAP for i in range(count))
-        self.pending.sort()
 
     def tick(self, now: float) -> float | None:
         """Ring what is due at `now`; seconds until the next bell, or None."""
@@ -220,11 +221,13 @@ class CuedView:
 
     def show(self, snap: Snapshot) -> float | None:
         """Cue what began, draw, and say when the next bell of a pattern is due."""
-        for said in cues_between(self.last, snap):
-            if self.bell is not None:
+        cued = cues_between(self.last, snap)
+        if self.bell is not None:
+            for said in cued:
                 self.bell.ring(said.cue, snap.elapsed, at_once=snap.finished)
-            if self.voice is not None:
-                self.voice.say(said.words)
+        if self.voice is not None and cued:
+            # One utterance per moment: two engines talking at once would garble both.
+            self.voice.say(" ".join(said.words for said in cued))
         self.last = snap
         due = self.view.show(snap)
         if self.bell is None or snap.finished:
