@@ -1,0 +1,130 @@
+"""The reminder state every loop and `status` share: a pause, a snooze, the last reset.
+
+A small text file of `key=value` lines in the data folder (not the history, which the waiting
+loop and `status` never create). Readers need no lock: a writer replaces the whole file in one
+rename after an fsync. Writers take an exclusive lock around read-change-write, so two
+processes pausing and resuming at once never lose each other's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+STATE_NAME = "remind.state"
+UTC = dt.timezone.utc
+_KEYS = ("paused_until", "snoozed_until", "reset_at")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Times in UTC; None when unset."""
+
+    paused_until: dt.datetime | None = None
+    snoozed_until: dt.datetime | None = None
+    reset_at: dt.datetime | None = None  # a loop started or a break was skipped
+
+
+def state_path(data_dir: Path) -> Path:
+    return data_dir / STATE_NAME
+
+
+def format_utc(moment: dt.datetime) -> str:
+    """ISO 8601 UTC with a Z, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """The inverse of format_utc (Python 3.10's fromisoformat does not read Z)."""
+    moment = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    if moment.tzinfo is None:
+        raise ValueError(f"no time zone in {text!r}")
+    return moment.astimezone(UTC)
+
+
+def load(path: Path) -> State:
+    """The state at path; a missing, unreadable or damaged file (or line) counts as unset."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return State()
+    values: dict[str, dt.datetime] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in _KEYS:
+            try:
+                values[key.strip()] = parse_utc(value.strip())
+            except ValueError:
+                continue
+    return State(**values)
+
+
+def dump(state: State) -> str:
+    lines = ["# stretchcoach reminder state: written by remind, pause and resume"]
+    for key in _KEYS:
+        value = getattr(state, key)
+        if value is not None:
+            lines.append(f"{key}={format_utc(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def update(path: Path, change: Callable[[State], State]) -> State:
+    """Apply change to the state under an exclusive lock and store the result durably."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path.with_name(path.name + ".lock")):
+        new = change(load(path))
+        _write_atomically(path, dump(new))
+    return new
+
+
+def pause(path: Path, until: dt.datetime) -> State:
+    return update(path, lambda s: replace(s, paused_until=until))
+
+
+def resume(path: Path) -> State:
+    """End a pause and any snooze: the next break is due as the schedule says."""
+    return update(path, lambda s: replace(s, paused_until=None, snoozed_until=None))
+
+
+@contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: the rename alone keeps files whole
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    try:  # the rename itself survives a power cut once the folder is synced
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
