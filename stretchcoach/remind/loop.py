@@ -103,8 +103,11 @@ def run_reminders(settings: Settings, devices: Devices, state_path: Path, tz: dt
             devices.run_break(routine)
             rang_at = devices.now()  # not recorded (quit at once)? it comes back after snooze
         elif key == "z":
-            snoozes = _snooze(now, where, snoozes, settings, state_path, tz, devices.log)
-            if snoozes and where.due:
+            before, snoozes = (
+                snoozes,
+                _snooze(now, where, snoozes, settings, state_path, tz, devices.log),
+            )
+            if snoozes > before:  # ring again when the snooze ends
                 rang_at = None
         elif key == "s":
             shared.update(state_path, partial(replace, reset_at=now, snoozed_until=None))
