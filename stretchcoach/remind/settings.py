@@ -290,5 +290,15 @@ def describe(settings: Settings) -> dict[str, Any]:
     }
 
 
+def summary_line(described: dict[str, Any]) -> str:
+    """One line of the values in force, from describe(): what `info` shows."""
+    hours = f"between {described['hours']}" if described["hours"] else "any time"
+    days = described["days"]
+    days = "every day" if days.count(",") == 6 else f"on {days}"
+    return (
+        f"every {described['every']}, {hours}, {days}, goal {described['goal_minutes']} min a day"
+    )
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
