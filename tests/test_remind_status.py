@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stretchcoach.cli import app
+from stretchcoach.errors import ConfigError
 from stretchcoach.history.store import open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 from stretchcoach.remind import state
