@@ -195,6 +195,7 @@ def test_run_in_plain_mode_prints_each_phase_and_records_the_session(tiny, home,
         "Done 2 of 2 · skipped 0 · active time 6s · took 11s\n"
         "  done     Neck tilt  4s\n"
         "  done     Chin tuck  2s\n"
+        "Today 0 of 15 min · 15 min to the daily goal\n"
     )
     assert "\x1b" not in out.output and "\a" not in out.output
     [result] = recorded(home)

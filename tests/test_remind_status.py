@@ -251,3 +251,10 @@ def test_info_shows_the_settings_file_and_values(home: Path) -> None:
     text = CliRunner().invoke(app, ["info"], env=environ(home)).stdout
     assert f"settings file:     {home / 'config.toml'}\n" in text
     assert "reminders:         every 30m, any time, every day, goal 15 min a day\n" in text
+
+
+def test_the_session_summary_goal_line() -> None:
+    from stretchcoach.remind.status import goal_summary
+
+    assert goal_summary(6.9, 15) == "Today 6 of 15 min · 9 min to the daily goal"
+    assert goal_summary(15.0, 15) == "Today 15 of 15 min · daily goal met"

@@ -20,7 +20,7 @@ from stretchcoach.cli.base import (
     out_console,
     paths,
 )
-from stretchcoach.errors import UsageError
+from stretchcoach.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
     from stretchcoach.model import Plan, SessionResult
@@ -318,7 +318,7 @@ def run_command(
     finally:
         if history is not None:
             history.close()
-    _show_summary(result, plain)
+    _show_summary(result, plain, None if history is None else _goal_line(result.ended_at))
     if code:
         raise typer.Exit(code)
 
@@ -336,14 +336,32 @@ def _print_line(line: str) -> None:
     sys.stdout.flush()
 
 
-def _show_summary(result: SessionResult, plain: bool) -> None:
+def _goal_line(now: dt.datetime) -> str | None:
+    """That day's minutes against the daily goal, read back from the history just written."""
+    from stretchcoach.remind.facts import local_zone, read_facts
+    from stretchcoach.remind.settings import Settings, config_path, load_settings
+    from stretchcoach.remind.status import goal_summary
+
+    where = paths()
+    try:
+        goal = load_settings(config_path(where.config_dir)).goal_minutes
+    except ConfigError:  # a bad settings file: `info` and `remind` report it; a session goes on
+        goal = Settings().goal_minutes
+    facts = read_facts(where.history_db, now, local_zone())
+    return goal_summary(facts.today_minutes, goal)
+
+
+def _show_summary(result: SessionResult, plain: bool, goal: str | None = None) -> None:
     from stretchcoach.render.session import summary, summary_lines
 
     try:
         if plain:
-            sys.stdout.write("\n".join(summary_lines(result)) + "\n")
+            lines = summary_lines(result) + ([goal] if goal else [])
+            sys.stdout.write("\n".join(lines) + "\n")
             sys.stdout.flush()
         else:
             out_console().print(summary(result))
+            if goal:
+                out_console().print(goal, markup=False, highlight=False)
     except OSError:
         pass  # the terminal hung up: the session is recorded, nobody is left to read this

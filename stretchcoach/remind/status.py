@@ -87,6 +87,14 @@ def goal_text(today_minutes: float, goal_minutes: int, *, ascii_only: bool = Fal
     return f"{done}/{goal_minutes} min{met}"
 
 
+def goal_summary(today_minutes: float, goal_minutes: int) -> str:
+    """The session summary's last line: `Today 6 of 15 min · 9 min to the daily goal`."""
+    done = int(today_minutes + 1e-9)
+    if done >= goal_minutes:
+        return f"Today {done} of {goal_minutes} min · daily goal met"
+    return f"Today {done} of {goal_minutes} min · {goal_minutes - done} min to the daily goal"
+
+
 def text_line(status: Status, *, ascii_only: bool = False) -> str:
     """`stretch in 12m · 6/15 min`; with ascii_only, `stretch in 12m - 6/15 min`."""
     _, words = headline(status)
