@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,7 +56,7 @@ class World:
     def run_break(self, routine: str) -> None:
         self.breaks.append(routine)
         self.now += dt.timedelta(seconds=60)  # a one-minute session, recorded
-        self.facts = replace(self.facts, last_end=self.now, today_minutes=1.0)
+        self.facts = self.facts.replace(last_end=self.now, today_minutes=1.0)
 
     def devices(self, *, live: bool = True) -> Devices:
         return Devices(
@@ -175,7 +174,7 @@ def test_a_session_recorded_elsewhere_counts_as_the_break(path: Path) -> None:
 
 def test_without_a_terminal_it_logs_events_and_waits_a_minute_at_most(path: Path) -> None:
     world = World([(700, "q")])
-    run_reminders(replace(SETTINGS, every=3600), world.devices(live=False), path, UTC)
+    run_reminders(SETTINGS.replace(every=3600), world.devices(live=False), path, UTC)
     assert world.shown == []
     assert world.lines == ["reminding every 1h; goal 15 min a day", "10:11:40 reminders stopped"]
     assert world.reads == 12  # woke once a minute, then read q

@@ -196,13 +196,12 @@ def test_pauses_from_two_processes_at_once_both_land(home: Path, tmp_path: Path)
     code = textwrap.dedent(
         f"""
         import datetime as dt, sys
-        from dataclasses import replace
         from pathlib import Path
         from stretchcoach.remind import state
         key = sys.argv[1]
         for i in range(150):
             moment = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=i)
-            state.update(Path({str(path)!r}), lambda s: replace(s, **{{key: moment}}))
+            state.update(Path({str(path)!r}), lambda s: s.replace(**{{key: moment}}))
         """
     )
     procs = [

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs `status` start-up time; annotations only
+    from typing import Any
 
 __all__ = ["app", "main"]
 

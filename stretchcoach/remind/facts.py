@@ -9,43 +9,82 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
+import time
 
+from stretchcoach.remind.record import Record
 from stretchcoach.remind.state import parse_utc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any, ClassVar
 
 UTC = dt.timezone.utc
 # A reader waits this long for a writer finishing a session, then reports what it has.
 BUSY_TIMEOUT_S = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(Record):
     """The history as reminders see it."""
 
-    last_end: dt.datetime | None = None
-    today_minutes: float = 0.0
-    streak_days: int = 0
+    __slots__ = ("last_end", "streak_days", "today_minutes")
+    _defaults: ClassVar[dict[str, Any]] = {"last_end": None, "today_minutes": 0.0, "streak_days": 0}
+    last_end: dt.datetime | None
+    today_minutes: float
+    streak_days: int
 
 
 def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
-    """The user's time zone with its DST rules: $TZ, else /etc/localtime, else today's offset."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
+    """The user's time zone with its DST rules: $TZ when it names a zone, else the system's."""
     name = environ.get("TZ", "").lstrip(":")
-    if name:
+    if name and name != os.environ.get("TZ", "").lstrip(":"):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            pass  # a POSIX rule string or a typo: fall through to the system's zone
-    try:
-        with open("/etc/localtime", "rb") as file:
-            return ZoneInfo.from_file(file, key="localtime")
-    except (OSError, ValueError):
-        offset = dt.datetime.now().astimezone().tzinfo
-        return offset if offset is not None else UTC
+            pass  # a POSIX rule string or a typo: the C library's reading of it
+    # This process's own zone (its $TZ or /etc/localtime) as the C library applies it:
+    # the same answers as zoneinfo without its 4 ms of imports on the status fast path.
+    return SystemZone()
+
+
+class SystemZone(dt.tzinfo):
+    """The C library's local time, DST included (time.localtime / time.mktime)."""
+
+    def fromutc(self, moment: dt.datetime) -> dt.datetime:
+        stamp = (moment.replace(tzinfo=None) - _EPOCH).total_seconds()
+        offset = time.localtime(int(stamp // 1)).tm_gmtoff
+        return moment + dt.timedelta(seconds=offset)
+
+    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(seconds=self._local(moment).tm_gmtoff)
+
+    def dst(self, moment: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=1) if self._local(moment).tm_isdst > 0 else dt.timedelta(0)
+
+    def tzname(self, moment: dt.datetime | None) -> str:
+        return self._local(moment).tm_zone
+
+    def _local(self, moment: dt.datetime | None) -> time.struct_time:
+        if moment is None:
+            return time.localtime()
+        fields = (moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                  moment.second, 0, 0, -1)  # fmt: skip
+        return time.localtime(time.mktime(fields))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SystemZone)
+
+    def __hash__(self) -> int:
+        return hash(SystemZone)
+
+    def __repr__(self) -> str:
+        return "SystemZone()"
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def read_facts(db: Path, now: dt.datetime, tz: dt.tzinfo) -> Facts:
@@ -54,7 +93,9 @@ def read_facts(db: Path, now: dt.datetime, tz: dt.tzinfo) -> Facts:
 
     if not db.is_file():
         return Facts()
-    uri = f"file:{quote(str(db.resolve()))}?mode=ro"
+    # A URI: % ? and # in the path are escaped (urllib.parse would cost 3 ms of start-up).
+    where = str(db.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    uri = f"file:{where}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error:

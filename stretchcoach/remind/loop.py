@@ -14,7 +14,7 @@ import select
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -58,7 +58,7 @@ def run_reminders(settings: Settings, devices: Devices, state_path: Path, tz: dt
     tick = LIVE_TICK if live else LOG_TICK
     now = devices.now()
     # Counting starts now: a loop started in the morning does not ring for yesterday.
-    shared.update(state_path, lambda s: replace(s, reset_at=max(now, s.reset_at or now)))
+    shared.update(state_path, lambda s: s.replace(reset_at=max(now, s.reset_at or now)))
     devices.log(_announce(settings))
     if live:
         devices.log(KEYS_HELP)
@@ -110,7 +110,9 @@ def run_reminders(settings: Settings, devices: Devices, state_path: Path, tz: dt
             if snoozes > before:  # ring again when the snooze ends
                 rang_at = None
         elif key == "s":
-            shared.update(state_path, partial(replace, reset_at=now, snoozed_until=None))
+            shared.update(
+                state_path, partial(shared.State.replace, reset_at=now, snoozed_until=None)
+            )
             devices.log(
                 f"{_clock(now, tz)} break skipped; the next one is due in "
                 f"{_minutes(settings.every)}"
@@ -145,7 +147,7 @@ def _snooze(
         )
         return snoozes
     until = now + _seconds(settings.snooze)
-    shared.update(state_path, lambda s: replace(s, snoozed_until=until))
+    shared.update(state_path, lambda s: s.replace(snoozed_until=until))
     log(f"{_clock(now, tz)} snoozed until {_clock(until, tz)}")
     return snoozes + 1
 

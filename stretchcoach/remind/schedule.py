@@ -11,28 +11,32 @@ so a DST change moves them with the clock on the wall, while `every` is real ela
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-from stretchcoach.remind.settings import Settings
+from stretchcoach.remind.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from stretchcoach.remind.settings import Settings
 
 UTC = dt.timezone.utc
 # How far ahead to look for a working window: a week covers any choice of days.
 HORIZON_DAYS = 9
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Record):
     """A stretch of working time, [start, end), in UTC."""
 
+    __slots__ = ("end", "start")
     start: dt.datetime
     end: dt.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(Record):
     """Where the reminder stands at one moment."""
 
+    __slots__ = ("due", "due_at", "paused_until")
     due_at: dt.datetime | None  # None: no working time at all (no days chosen)
     paused_until: dt.datetime | None  # only while the pause lasts
     due: bool  # a break is due now (never while paused)
@@ -110,9 +114,11 @@ def windows(
     day = first
     while day <= last:
         if day.weekday() in settings.days:
-            window = Window(_instant(day, start_minute, tz), _instant(day, end_minute, tz))
+            window = Window(
+                start=_instant(day, start_minute, tz), end=_instant(day, end_minute, tz)
+            )
             if pending is not None and pending.end >= window.start:
-                pending = Window(pending.start, max(pending.end, window.end))
+                pending = Window(start=pending.start, end=max(pending.end, window.end))
             else:
                 if pending is not None and pending.end > since:
                     yield pending

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from pathlib import Path
-from typing import Any
+from stretchcoach.remind.record import Record
 
-from stretchcoach.errors import ConfigError, Problem
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, ClassVar
 
 CONFIG_NAME = "config.toml"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -33,19 +34,40 @@ minutes = 15             # the daily goal, shown by status, stats and the sessio
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(Record):
     """What the reminder loop and status need; every duration in whole seconds."""
 
-    every: int = 50 * 60
-    hours: tuple[int, int] | None = None  # minutes after local midnight: [start, end)
-    days: frozenset[int] = frozenset(range(7))  # Monday is 0
-    routine: str | None = None  # None: chosen by the daily goal
-    notify: str = "auto"
-    on_due: str | None = None
-    snooze: int = 5 * 60
-    postpone_limit: int = 3
-    goal_minutes: int = DEFAULT_GOAL_MINUTES
+    __slots__ = (
+        "days",
+        "every",
+        "goal_minutes",
+        "hours",
+        "notify",
+        "on_due",
+        "postpone_limit",
+        "routine",
+        "snooze",
+    )  # fmt: skip
+    _defaults: ClassVar[dict[str, Any]] = {
+        "every": 50 * 60,
+        "hours": None,
+        "days": frozenset(range(7)),
+        "routine": None,
+        "notify": "auto",
+        "on_due": None,
+        "snooze": 5 * 60,
+        "postpone_limit": 3,
+        "goal_minutes": DEFAULT_GOAL_MINUTES,
+    }
+    every: int
+    hours: tuple[int, int] | None  # minutes after local midnight: [start, end)
+    days: frozenset[int]  # Monday is 0
+    routine: str | None  # None: chosen by the daily goal
+    notify: str
+    on_due: str | None
+    snooze: int
+    postpone_limit: int
+    goal_minutes: int
 
 
 class SettingError(ValueError):
@@ -175,8 +197,8 @@ def load_settings(path: Path) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as error:
-        raise ConfigError(
-            [Problem(str(path), 1, 1, f"cannot read the file: {error.strerror or error}")]
+        raise _config_error(
+            str(path), [(1, 1, f"cannot read the file: {error.strerror or error}")]
         ) from None
     return parse_settings(data, str(path))
 
@@ -194,45 +216,48 @@ def parse_settings(data: bytes, name: str) -> Settings:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ConfigError([Problem(name, line, 1, "the file is not UTF-8 text")]) from None
+        raise _config_error(name, [(line, 1, "the file is not UTF-8 text")]) from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line, column = _toml_position(str(error))
         message = str(error).split(" (at ")[0]
-        raise ConfigError([Problem(name, line, column, f"not valid TOML: {message}")]) from None
-    problems: list[Problem] = []
+        raise _config_error(name, [(line, column, f"not valid TOML: {message}")]) from None
+    problems: list[tuple[int, int, str]] = []
     values: dict[str, Any] = {}
     for section, content in table.items():
         keys = _KEYS.get(section)
         if keys is None or not isinstance(content, dict):
             known = ", ".join(f"[{s}]" for s in _KEYS)
-            problems.append(
-                Problem(
-                    name,
-                    *_locate(text, section, None),
-                    f"unknown section {section!r}; the sections are {known}",
-                )
-            )
+            where = _locate(text, section, None)
+            problems.append((*where, f"unknown section {section!r}; the sections are {known}"))
             continue
         for key, value in content.items():
+            where = _locate(text, section, key)
             if key not in keys:
+                known = ", ".join(keys)
                 problems.append(
-                    Problem(
-                        name,
-                        *_locate(text, section, key),
-                        f"unknown key {key!r} in [{section}]; the keys are {', '.join(keys)}",
-                    )
+                    (*where, f"unknown key {key!r} in [{section}]; the keys are {known}")
                 )
                 continue
             field, parser = keys[key]
             try:
                 values[field] = parser(value)
             except SettingError as error:
-                problems.append(Problem(name, *_locate(text, section, key), f"{key}: {error}"))
+                problems.append((*where, f"{key}: {error}"))
     if problems:
-        raise ConfigError(problems, hint="see `stretchcoach info` for the settings in force")
-    return replace(Settings(), **values)
+        raise _config_error(name, problems)
+    return Settings(**values)
+
+
+def _config_error(name: str, problems: list[tuple[int, int, str]]) -> Exception:
+    # The error family is imported only on failure: it costs `status` start-up time.
+    from stretchcoach.errors import ConfigError, Problem
+
+    return ConfigError(
+        [Problem(name, line, column, message) for line, column, message in problems],
+        hint="see `stretchcoach info` for the settings in force",
+    )
 
 
 def _toml_position(message: str) -> tuple[int, int]:
@@ -264,12 +289,12 @@ def _locate(text: str, section: str, key: str | None) -> tuple[int, int]:
 
 def override(settings: Settings, **given: Any) -> Settings:
     """Settings with each given (not None) command-line value in place of the file's."""
-    names = {f.name for f in fields(Settings)}
+    names = set(Settings.__slots__)
     chosen = {k: v for k, v in given.items() if v is not None}
     unknown = set(chosen) - names
     if unknown:
         raise TypeError(f"unknown settings: {sorted(unknown)}")
-    return replace(settings, **chosen)
+    return settings.replace(**chosen)
 
 
 def describe(settings: Settings) -> dict[str, Any]:

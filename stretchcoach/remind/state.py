@@ -10,23 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path
+
+from stretchcoach.remind.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 STATE_NAME = "remind.state"
 UTC = dt.timezone.utc
 _KEYS = ("paused_until", "snoozed_until", "reset_at")
 
 
-@dataclass(frozen=True, slots=True)
-class State:
+class State(Record):
     """Times in UTC; None when unset."""
 
-    paused_until: dt.datetime | None = None
-    snoozed_until: dt.datetime | None = None
-    reset_at: dt.datetime | None = None  # a loop started or a break was skipped
+    __slots__ = _KEYS
+    _defaults = dict.fromkeys(_KEYS)
+    paused_until: dt.datetime | None
+    snoozed_until: dt.datetime | None
+    reset_at: dt.datetime | None  # a loop started or a break was skipped
 
 
 def state_path(data_dir: Path) -> Path:
@@ -75,37 +79,37 @@ def dump(state: State) -> str:
 def update(path: Path, change: Callable[[State], State]) -> State:
     """Apply change to the state under an exclusive lock and store the result durably."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.with_name(path.name + ".lock")):
+    fd = _lock(path.with_name(path.name + ".lock"))
+    try:
         new = change(load(path))
         _write_atomically(path, dump(new))
+    finally:
+        os.close(fd)  # closing releases the lock
     return new
 
 
 def pause(path: Path, until: dt.datetime) -> State:
-    return update(path, lambda s: replace(s, paused_until=until))
+    return update(path, lambda s: s.replace(paused_until=until))
 
 
 def resume(path: Path) -> State:
     """End a pause and any snooze: the next break is due as the schedule says."""
-    return update(path, lambda s: replace(s, paused_until=None, snoozed_until=None))
+    return update(path, lambda s: s.replace(paused_until=None, snoozed_until=None))
 
 
-@contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
+def _lock(lock_path: Path) -> int:
+    """An open descriptor holding an exclusive lock on lock_path (waits for other writers)."""
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: the rename alone keeps files whole
-            yield
-            return
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: the rename alone keeps files whole
+        return fd
+    try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
 
 
 def _write_atomically(path: Path, text: str) -> None:

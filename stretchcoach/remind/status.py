@@ -10,22 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import IO, Any
 
-from stretchcoach.remind.facts import Facts
-from stretchcoach.remind.schedule import Reading
-from stretchcoach.remind.settings import Settings
+from stretchcoach.remind.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import IO, Any
+
+    from stretchcoach.remind.facts import Facts
+    from stretchcoach.remind.schedule import Reading
+    from stretchcoach.remind.settings import Settings
 
 FORMATS = ("text", "tmux", "json")
 USAGE = "usage: stretchcoach status [--format text|tmux|json] [--ascii]"
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(Record):
     """Everything the status line shows, at one moment."""
 
+    __slots__ = ("facts", "now", "reading", "settings")
     now: dt.datetime
     reading: Reading
     facts: Facts
@@ -184,12 +188,14 @@ def main(
     except ValueError as error:
         err.write(f"{USAGE}\nerror: {error}\n")
         return 2
-    from stretchcoach.errors import StretchcoachError
-
     moment = now or dt.datetime.now(dt.timezone.utc)
     try:
         status = gather(environ, moment)
-    except StretchcoachError as error:
+    except Exception as error:
+        from stretchcoach.errors import StretchcoachError  # only now: it imports dataclasses
+
+        if not isinstance(error, StretchcoachError):
+            raise
         err.write("\n".join(error.lines()) + "\n")
         return error.exit_code
     out.write(render(status, fmt, ascii_only=ascii_only) + "\n")
