@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
 APP = "stretchcoach"
+HISTORY_NAME = "history.sqlite3"
 
 
 class Paths:
@@ -45,11 +45,13 @@ class Paths:
 
     @property
     def history_db(self) -> Path:
-        return self.data_dir / "history.sqlite3"
+        return self.data_dir / HISTORY_NAME
 
 
 def resolve(environ: Mapping[str, str]) -> Paths:
     """The paths for this environment; STRETCHCOACH_HOME puts everything in one folder."""
+    from pathlib import Path  # here, not above: `status` resolves paths without pathlib
+
     home = environ.get("STRETCHCOACH_HOME")
     if home:
         root = Path(home).expanduser()
@@ -63,8 +65,38 @@ def resolve(environ: Mapping[str, str]) -> Paths:
     )
 
 
+def fast_dirs(environ: Mapping[str, str]) -> tuple[str, str]:
+    """(config dir, data dir) as strings, without pathlib or platformdirs where possible.
+
+    For `status`, which tmux runs every few seconds: importing platformdirs costs more than
+    the whole status budget. On Linux the XDG rules are applied here (tests check they agree
+    with platformdirs); elsewhere platformdirs answers.
+    """
+    import os
+    import sys
+
+    home = environ.get("STRETCHCOACH_HOME")
+    if home:
+        root = os.path.expanduser(home)
+        return root, root
+    user_home = environ.get("HOME", "")
+    if sys.platform.startswith("linux") and os.path.isabs(user_home):
+
+        def xdg(variable: str, default: str) -> str:
+            base = environ.get(variable, "")
+            if not os.path.isabs(base):
+                base = os.path.join(user_home, default)
+            return os.path.join(base, APP)
+
+        return xdg("XDG_CONFIG_HOME", ".config"), xdg("XDG_DATA_HOME", ".local/share")
+    paths = resolve(environ)
+    return str(paths.config_dir), str(paths.data_dir)
+
+
 def builtin_data_dir() -> Path:
     """The built-in catalogue: inside the installed package, or data/ in a source checkout."""
+    from pathlib import Path
+
     packaged = Path(__file__).resolve().parent / "data"
     if packaged.is_dir():
         return packaged

@@ -257,3 +257,48 @@ def test_the_session_summary_goal_line() -> None:
 
     assert goal_summary(6.9, 15) == "Today 6 of 15 min · 9 min to the daily goal"
     assert goal_summary(15.0, 15) == "Today 15 of 15 min · daily goal met"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rules are Linux's")
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"XDG_CONFIG_HOME": "/x/conf", "XDG_DATA_HOME": "/x/data"},
+        {"XDG_CONFIG_HOME": "relative/ignored", "XDG_DATA_HOME": ""},
+    ],
+)
+def test_the_fast_path_finds_the_folders_platformdirs_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str]
+) -> None:
+    from stretchcoach.paths import fast_dirs, resolve
+
+    monkeypatch.delenv("STRETCHCOACH_HOME", raising=False)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, value in extra.items():
+        monkeypatch.setenv(name, value)
+    paths = resolve(os.environ)
+    assert fast_dirs(os.environ) == (str(paths.config_dir), str(paths.data_dir))
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Pacific/Kiritimati", "America/Adak"])
+def test_the_streak_matches_stats_in_any_zone(home: Path, zone: str) -> None:
+    """The same sessions give the same current streak here as in `stretchcoach stats`."""
+    from zoneinfo import ZoneInfo
+
+    from stretchcoach.history.stats import minutes_by_day, streaks
+    from stretchcoach.remind.facts import read_facts
+
+    tz = ZoneInfo(zone)
+    ends = [NOW - dt.timedelta(hours=h) for h in (1, 20, 30, 47, 60, 95, 130, 131)]
+    for end in ends:
+        record(home, end, 120)
+    with open_history(home / "history.sqlite3") as history:
+        days = minutes_by_day(history.digest().starts, tz)
+    expected, _ = streaks(days, NOW.astimezone(tz).date())
+    facts = read_facts(home / "history.sqlite3", NOW, tz)
+    assert facts.streak_days == expected
+    later = read_facts(home / "history.sqlite3", NOW + dt.timedelta(days=1), tz)
+    assert later.streak_days == streaks(days, (NOW + dt.timedelta(days=1)).astimezone(tz).date())[0]

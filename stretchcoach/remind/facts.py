@@ -17,7 +17,7 @@ from stretchcoach.remind.state import parse_utc
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from pathlib import Path
+    from os import PathLike
     from typing import Any, ClassVar
 
 UTC = dt.timezone.utc
@@ -87,14 +87,14 @@ class SystemZone(dt.tzinfo):
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
-def read_facts(db: Path, now: dt.datetime, tz: dt.tzinfo) -> Facts:
+def read_facts(db: str | PathLike[str], now: dt.datetime, tz: dt.tzinfo) -> Facts:
     """Last session end, today's active minutes and the current streak; empty without a file."""
     import sqlite3
 
-    if not db.is_file():
+    if not os.path.isfile(db):
         return Facts()
     # A URI: % ? and # in the path are escaped (urllib.parse would cost 3 ms of start-up).
-    where = str(db.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    where = os.path.realpath(db).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     uri = f"file:{where}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
@@ -130,23 +130,32 @@ def _query(connection: object, now: dt.datetime, tz: dt.tzinfo) -> Facts:
 
 
 def _streak(connection: object, now: dt.datetime, tz: dt.tzinfo) -> int:
-    """Consecutive local days with activity, ending today or yesterday (as `stats` counts)."""
+    """Consecutive local days with activity, ending today or yesterday (as `stats` counts).
+
+    Rows are compared as text against each day's UTC start, so only one time conversion is
+    made per day of the streak, not one per session.
+    """
+    from stretchcoach.remind.schedule import day_start
+
+    def start_text(day: dt.date) -> str:
+        return _text(day_start(day, tz))
+
     today = now.astimezone(tz).date()
-    expected = today
-    streak = 0
+    day, start = today, start_text(today)
+    streak, counted = 0, False
     rows = connection.execute(  # type: ignore[attr-defined]
         "SELECT started_at FROM sessions WHERE active_seconds > 0 ORDER BY started_at DESC"
     )
-    for (started,) in rows:  # newest first; stops at the first gap
-        day = parse_utc(started).astimezone(tz).date()
-        if day > expected:
-            continue
-        if day == expected:
-            streak += 1
-            expected = day - dt.timedelta(days=1)
-            continue
-        if streak == 0 and day == today - dt.timedelta(days=1):
-            streak, expected = 1, day - dt.timedelta(days=1)
-            continue
-        break
+    for (started,) in rows:  # newest first; stops at the first day without a session
+        while started < start:
+            if not counted and day != today:
+                return streak  # a day without a session
+            day, counted = day - dt.timedelta(days=1), False
+            start = start_text(day)
+        if not counted:
+            streak, counted = streak + 1, True
     return streak
+
+
+def _text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from os import PathLike
 from typing import Protocol
 
 from stretchcoach.remind import state as shared
@@ -52,7 +52,9 @@ class Devices:
     run_break: Callable[[str], None] | None = None  # runs (and records) a session
 
 
-def run_reminders(settings: Settings, devices: Devices, state_path: Path, tz: dt.tzinfo) -> int:
+def run_reminders(
+    settings: Settings, devices: Devices, state_path: str | PathLike[str], tz: dt.tzinfo
+) -> int:
     """Remind until `q` (exit code 0); signals and Ctrl-C propagate to the caller."""
     live = devices.show is not None
     tick = LIVE_TICK if live else LOG_TICK
@@ -132,7 +134,7 @@ def _snooze(
     where: Reading,
     snoozes: int,
     settings: Settings,
-    state_path: Path,
+    state_path: str | PathLike[str],
     tz: dt.tzinfo,
     log: Callable[[str], None],
 ) -> int:

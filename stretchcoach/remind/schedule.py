@@ -136,6 +136,11 @@ def _instant(day: dt.date, minute: int, tz: dt.tzinfo) -> dt.datetime:
     return local.astimezone(UTC)
 
 
+def day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """The UTC instant of the local midnight that begins day."""
+    return _instant(day, 0, tz)
+
+
 def local_day_start(now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
     """The UTC instant of the local midnight that began now's day."""
     return _instant(now.astimezone(tz).date(), 0, tz)

@@ -6,7 +6,7 @@ from stretchcoach.remind.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from pathlib import Path
+    from os import PathLike
     from typing import Any, ClassVar
 
 CONFIG_NAME = "config.toml"
@@ -186,14 +186,17 @@ _KEYS: dict[str, dict[str, tuple[str, Any]]] = {
 }
 
 
-def config_path(config_dir: Path) -> Path:
-    return config_dir / CONFIG_NAME
+def config_path(config_dir: str | PathLike[str]) -> str:
+    import os
+
+    return os.path.join(config_dir, CONFIG_NAME)
 
 
-def load_settings(path: Path) -> Settings:
+def load_settings(path: str | PathLike[str]) -> Settings:
     """The settings in force: defaults, overridden by the file at path when it exists."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except FileNotFoundError:
         return Settings()
     except OSError as error:

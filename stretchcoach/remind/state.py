@@ -16,7 +16,9 @@ from stretchcoach.remind.record import Record
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
+    from os import PathLike
+
+    Path = str | PathLike[str]
 
 STATE_NAME = "remind.state"
 UTC = dt.timezone.utc
@@ -33,8 +35,8 @@ class State(Record):
     reset_at: dt.datetime | None  # a loop started or a break was skipped
 
 
-def state_path(data_dir: Path) -> Path:
-    return data_dir / STATE_NAME
+def state_path(data_dir: Path) -> str:
+    return os.path.join(data_dir, STATE_NAME)
 
 
 def format_utc(moment: dt.datetime) -> str:
@@ -53,7 +55,8 @@ def parse_utc(text: str) -> dt.datetime:
 def load(path: Path) -> State:
     """The state at path; a missing, unreadable or damaged file (or line) counts as unset."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
     except (OSError, UnicodeDecodeError):
         return State()
     values: dict[str, dt.datetime] = {}
@@ -78,8 +81,9 @@ def dump(state: State) -> str:
 
 def update(path: Path, change: Callable[[State], State]) -> State:
     """Apply change to the state under an exclusive lock and store the result durably."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _lock(path.with_name(path.name + ".lock"))
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd = _lock(path + ".lock")
     try:
         new = change(load(path))
         _write_atomically(path, dump(new))
@@ -112,8 +116,9 @@ def _lock(lock_path: Path) -> int:
     return fd
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+def _write_atomically(path: str, text: str) -> None:
+    folder_name, name = os.path.split(path)
+    temporary = os.path.join(folder_name, f".{name}.tmp-{os.getpid()}")
     try:
         with open(temporary, "w", encoding="utf-8") as file:
             file.write(text)
@@ -121,9 +126,10 @@ def _write_atomically(path: Path, text: str) -> None:
             os.fsync(file.fileno())
         os.replace(temporary, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        if os.path.exists(temporary):
+            os.unlink(temporary)
     try:  # the rename itself survives a power cut once the folder is synced
-        folder = os.open(path.parent, os.O_RDONLY)
+        folder = os.open(folder_name or ".", os.O_RDONLY)
     except OSError:
         return
     try:

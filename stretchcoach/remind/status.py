@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from stretchcoach.remind.settings import Settings
 
 FORMATS = ("text", "tmux", "json")
+
 USAGE = "usage: stretchcoach status [--format text|tmux|json] [--ascii]"
 
 
@@ -38,17 +39,17 @@ class Status(Record):
 
 def gather(environ: Mapping[str, str], now: dt.datetime) -> Status:
     """Read settings, shared state and history (read-only) and place now on the schedule."""
-    from stretchcoach.paths import resolve
+    from stretchcoach.paths import HISTORY_NAME, fast_dirs
     from stretchcoach.remind import state
     from stretchcoach.remind.facts import local_zone, read_facts
     from stretchcoach.remind.schedule import reading
     from stretchcoach.remind.settings import config_path, load_settings
 
-    paths = resolve(environ)
-    settings = load_settings(config_path(paths.config_dir))
+    config_dir, data_dir = fast_dirs(environ)
+    settings = load_settings(config_path(config_dir))
     tz = local_zone(environ)
-    shared = state.load(state.state_path(paths.data_dir))
-    facts = read_facts(paths.history_db, now, tz)
+    shared = state.load(state.state_path(data_dir))
+    facts = read_facts(os.path.join(data_dir, HISTORY_NAME), now, tz)
     where = reading(
         now,
         settings,
