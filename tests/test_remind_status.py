@@ -302,3 +302,30 @@ def test_the_streak_matches_stats_in_any_zone(home: Path, zone: str) -> None:
     assert facts.streak_days == expected
     later = read_facts(home / "history.sqlite3", NOW + dt.timedelta(days=1), tz)
     assert later.streak_days == streaks(days, (NOW + dt.timedelta(days=1)).astimezone(tz).date())[0]
+
+
+def test_remind_service_prints_a_unit_and_refuses_an_unknown_routine(home: Path) -> None:
+    runner = CliRunner()
+    env = environ(home)
+    unit = runner.invoke(app, ["remind", "--service", "systemd"], env=env)
+    assert unit.exit_code == 0
+    lines = unit.stdout.splitlines()
+    assert lines[6].startswith("ExecStart=") and lines[6].endswith("stretchcoach remind")
+    assert lines[7:9] == [f"Environment=STRETCHCOACH_HOME={home}", "Environment=TZ=Europe/Berlin"]
+    plist = runner.invoke(app, ["remind", "--service", "launchd"], env=env)
+    assert f"<string>{home / 'remind.log'}</string>" in plist.stdout
+    bad = runner.invoke(app, ["remind", "--routine", "no-such-break"], env=env)
+    assert bad.exit_code == 2
+    assert "no-such-break" in bad.stderr
+    assert runner.invoke(app, ["remind", "--every", "0s"], env=env).exit_code == 2
+    assert not (home / "history.sqlite3").exists()
+
+
+def test_the_loop_announces_its_hours_and_days() -> None:
+    from stretchcoach.remind.loop import _announce
+    from stretchcoach.remind.settings import parse_days, parse_hours
+
+    s = Settings(hours=parse_hours("09:00-17:30"), days=parse_days("mon-fri"))
+    assert _announce(s) == (
+        "reminding every 50m between 09:00-17:30 on mon,tue,wed,thu,fri; goal 15 min a day"
+    )

@@ -177,7 +177,9 @@ def _check_routine(name: str, catalogue: list[Path] | None) -> None:
 def _print_service(kind: str, log_path: Path) -> None:
     from stretchcoach.remind.service import render
 
-    program = shutil.which("stretchcoach") or str(Path(sys.argv[0]).resolve())
+    # The script beside this interpreter: a pipx or venv install keeps working without PATH.
+    beside = Path(sys.executable).parent / "stretchcoach"
+    program = str(beside) if beside.exists() else shutil.which("stretchcoach") or "stretchcoach"
     environ = {
         name: os.environ[name] for name in ("STRETCHCOACH_HOME", "TZ") if os.environ.get(name)
     }
