@@ -329,3 +329,22 @@ def test_the_loop_announces_its_hours_and_days() -> None:
     assert _announce(s) == (
         "reminding every 50m between 09:00-17:30 on mon,tue,wed,thu,fri; goal 15 min a day"
     )
+
+
+def test_a_stuck_lock_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    from stretchcoach.errors import StretchcoachError
+
+    path = tmp_path / "remind.state"
+    monkeypatch.setattr(state, "LOCK_WAIT_S", 0.05)
+    fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(StretchcoachError, match="stayed locked"):
+            state.pause(path, NOW)
+    finally:
+        os.close(fd)
+    assert state.pause(path, NOW).paused_until == NOW

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 STATE_NAME = "remind.state"
 UTC = dt.timezone.utc
 _KEYS = ("paused_until", "snoozed_until", "reset_at")
+# A writer holds the lock for one small file write; waiting longer means something is stuck.
+LOCK_WAIT_S = 5.0
 
 
 class State(Record):
@@ -101,19 +103,34 @@ def resume(path: Path) -> State:
     return update(path, lambda s: s.replace(paused_until=None, snoozed_until=None))
 
 
-def _lock(lock_path: Path) -> int:
-    """An open descriptor holding an exclusive lock on lock_path (waits for other writers)."""
+def _lock(lock_path: str) -> int:
+    """An open descriptor holding an exclusive lock on lock_path; waits LOCK_WAIT_S at most."""
+    import time
+
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: the rename alone keeps files whole
         return fd
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                from stretchcoach.errors import StretchcoachError
+
+                raise StretchcoachError(
+                    f"the reminder state {lock_path.removesuffix('.lock')} stayed locked "
+                    f"for {LOCK_WAIT_S:.0f} s by another stretchcoach",
+                    hint="try again; if it persists, look for a hung stretchcoach process",
+                ) from None
+            time.sleep(0.01)  # another writer holds it for a moment: one small file write
+        except BaseException:
+            os.close(fd)
+            raise
 
 
 def _write_atomically(path: str, text: str) -> None:
