@@ -65,8 +65,8 @@ def resolve(environ: Mapping[str, str]) -> Paths:
     )
 
 
-def fast_dirs(environ: Mapping[str, str]) -> tuple[str, str]:
-    """(config dir, data dir) as strings, without pathlib or platformdirs where possible.
+def fast_dirs(environ: Mapping[str, str]) -> tuple[str, str, str]:
+    """(config, data, cache) folders as strings, without pathlib or platformdirs if possible.
 
     For `status`, which tmux runs every few seconds: importing platformdirs costs more than
     the whole status budget. On Linux the XDG rules are applied here (tests check they agree
@@ -78,7 +78,7 @@ def fast_dirs(environ: Mapping[str, str]) -> tuple[str, str]:
     home = environ.get("STRETCHCOACH_HOME")
     if home:
         root = os.path.expanduser(home)
-        return root, root
+        return root, root, os.path.join(root, "cache")
     user_home = environ.get("HOME", "")
     if sys.platform.startswith("linux") and os.path.isabs(user_home):
 
@@ -88,9 +88,13 @@ def fast_dirs(environ: Mapping[str, str]) -> tuple[str, str]:
                 base = os.path.join(user_home, default)
             return os.path.join(base, APP)
 
-        return xdg("XDG_CONFIG_HOME", ".config"), xdg("XDG_DATA_HOME", ".local/share")
+        return (
+            xdg("XDG_CONFIG_HOME", ".config"),
+            xdg("XDG_DATA_HOME", ".local/share"),
+            xdg("XDG_CACHE_HOME", ".cache"),
+        )
     paths = resolve(environ)
-    return str(paths.config_dir), str(paths.data_dir)
+    return str(paths.config_dir), str(paths.data_dir), str(paths.cache_dir)
 
 
 def builtin_data_dir() -> Path:

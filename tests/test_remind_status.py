@@ -264,7 +264,7 @@ def test_the_session_summary_goal_line() -> None:
     "extra",
     [
         {},
-        {"XDG_CONFIG_HOME": "/x/conf", "XDG_DATA_HOME": "/x/data"},
+        {"XDG_CONFIG_HOME": "/x/conf", "XDG_DATA_HOME": "/x/data", "XDG_CACHE_HOME": "/x/c"},
         {"XDG_CONFIG_HOME": "relative/ignored", "XDG_DATA_HOME": ""},
     ],
 )
@@ -274,13 +274,15 @@ def test_the_fast_path_finds_the_folders_platformdirs_finds(
     from stretchcoach.paths import fast_dirs, resolve
 
     monkeypatch.delenv("STRETCHCOACH_HOME", raising=False)
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     for name, value in extra.items():
         monkeypatch.setenv(name, value)
     paths = resolve(os.environ)
-    assert fast_dirs(os.environ) == (str(paths.config_dir), str(paths.data_dir))
+    assert fast_dirs(os.environ) == (
+        str(paths.config_dir), str(paths.data_dir), str(paths.cache_dir),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "Pacific/Kiritimati", "America/Adak"])
@@ -348,3 +350,25 @@ def test_a_stuck_lock_is_an_error_not_a_hang(
     finally:
         os.close(fd)
     assert state.pause(path, NOW).paused_until == NOW
+
+
+def test_status_keeps_a_parsed_copy_of_the_config_until_it_changes(home: Path) -> None:
+    from stretchcoach.remind.config_cache import CACHE_NAME, load_settings_cached
+
+    home.mkdir()
+    config = home / "config.toml"
+    config.write_text(
+        '[remind]\nevery = "25m"\nhours = "08:00-18:00"\ndays = "mon-fri"\n'
+        'on_due = "echo a=b"\nroutine = "neck-relief"\n[goal]\nminutes = 20\n'
+    )
+    parsed = load_settings(config)
+    cache_dir = str(home / "cache")
+    assert load_settings_cached(str(config), cache_dir) == parsed  # parses, writes the copy
+    assert (home / "cache" / CACHE_NAME).is_file()
+    assert load_settings_cached(str(config), cache_dir) == parsed  # from the copy
+    config.write_text('[remind]\nevery = "30m"\n')
+    assert load_settings_cached(str(config), cache_dir).every == 1800
+    config.write_text('[remind]\nevery = "nope"\n')
+    with pytest.raises(ConfigError):
+        load_settings_cached(str(config), cache_dir)
+    assert load_settings_cached(str(home / "missing.toml"), cache_dir) == Settings()

@@ -41,12 +41,13 @@ def gather(environ: Mapping[str, str], now: dt.datetime) -> Status:
     """Read settings, shared state and history (read-only) and place now on the schedule."""
     from stretchcoach.paths import HISTORY_NAME, fast_dirs
     from stretchcoach.remind import state
+    from stretchcoach.remind.config_cache import load_settings_cached
     from stretchcoach.remind.facts import local_zone, read_facts
     from stretchcoach.remind.schedule import reading
-    from stretchcoach.remind.settings import config_path, load_settings
+    from stretchcoach.remind.settings import config_path
 
-    config_dir, data_dir = fast_dirs(environ)
-    settings = load_settings(config_path(config_dir))
+    config_dir, data_dir, cache_dir = fast_dirs(environ)
+    settings = load_settings_cached(config_path(config_dir), cache_dir)
     tz = local_zone(environ)
     shared = state.load(state.state_path(data_dir))
     facts = read_facts(os.path.join(data_dir, HISTORY_NAME), now, tz)
