@@ -68,3 +68,13 @@ class HistoryError(StretchcoachError):
     """The history database cannot be opened, read or written."""
 
     exit_code = 1
+
+
+class ConfigError(CatalogueError):
+    """The settings file (config.toml) has problems; shown as FILE:LINE:COLUMN like a catalogue."""
+
+    def __init__(self, problems: Sequence[Problem], hint: str | None = None) -> None:
+        super().__init__(problems, hint)
+        count = len(self.problems)
+        self.message = f"{count} {'problem' if count == 1 else 'problems'} in the settings file"
+        self.args = (self.message,)

@@ -14,6 +14,7 @@ from stretchcoach import __version__
 from stretchcoach.catalogue import loader as catalogue
 from stretchcoach.cli import app, browse
 from stretchcoach.paths import Paths, builtin_data_dir
+from stretchcoach.remind.settings import Settings, describe
 
 CATALOGUE = """
 schema: 1
@@ -293,6 +294,8 @@ def test_info_says_where_files_are(
         "builtin_dir": str(builtin),
         "files": [{"path": str(cat), "layer": "option", "exercises": 2, "routines": 1}],
         "shadowed": {},
+        "config_file": str(home.config_dir / "config.toml"),
+        "settings": describe(Settings()),
     }
     text = run("info", "-c", str(cat)).stdout
     assert text.splitlines()[0] == f"stretchcoach {__version__}"

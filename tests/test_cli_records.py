@@ -116,6 +116,8 @@ def test_json_without_a_database_is_empty(home: Path) -> None:
         "minutes_by_target": {},
         "tension": {"sessions": 0, "average_change": None},
         "sessions_total": 0,
+        "goal_minutes": 15,
+        "goal_days": 0,
     }
     assert len(stats["calendar"]) == 84
     assert stats["calendar"][0] == {"date": "2024-02-12", "minutes": 0.0}
@@ -242,6 +244,8 @@ def test_stats_json(home: Path) -> None:
         "minutes_by_target": {"neck": 12.0, "chest": 9.0, "shoulders": 9.0},
         "tension": {"sessions": 2, "average_change": -2.0},
         "sessions_total": 5,
+        "goal_minutes": 15,
+        "goal_days": 0,
     }
     active = {cell["date"]: cell["minutes"] for cell in calendar if cell["minutes"]}
     assert active == {"2024-04-24": 10.0, "2024-04-29": 5.0, "2024-04-30": 2.0, "2024-05-01": 4.0}
@@ -256,6 +260,7 @@ def test_stats_screen(home: Path) -> None:
         "Streak     3 days now, longest 3 days",
         "This week  11.0 min (last week 10.0 min)",
         "Sessions   5 recorded",
+        "Goal       15 min a day, met on 0 days in the last 12 weeks",
         "Tension    -2.0 on average, after minus before (2 sessions with both check-ins)",
         "",
         "Minutes by area",
@@ -274,6 +279,15 @@ def test_stats_screen(home: Path) -> None:
         "Sun · · · · · · · · · · ·",
         "    · none  ░ under 5 min  ▒ 5–10  ▓ 10–20  █ 20 or more",
     ]
+
+
+def test_stats_counts_the_days_that_met_the_goal_from_config(home: Path) -> None:
+    fill(home)
+    home.joinpath("config.toml").write_text("[goal]\nminutes = 5\n", encoding="utf-8")
+    stats = json.loads(invoke(home, "stats", "--json").stdout)
+    assert (stats["goal_minutes"], stats["goal_days"]) == (5, 2)  # 10.0 and 5.0 minutes
+    text = invoke(home, "stats").stdout
+    assert "Goal       5 min a day, met on 2 days in the last 12 weeks\n" in text
 
 
 # --- export ----------------------------------------------------------------------------------

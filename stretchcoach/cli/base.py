@@ -21,7 +21,7 @@ EXIT_INTERRUPTED = 130
 # --help lists commands in the order a new user meets them, not the order modules load.
 COMMAND_ORDER = (
     "run", "plan", "list", "show", "routines", "history", "stats", "export",
-    "validate", "import", "info", "safety",
+    "remind", "status", "pause", "resume", "validate", "import", "info", "safety",
 )  # fmt: skip
 
 

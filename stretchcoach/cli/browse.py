@@ -291,12 +291,29 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
         builtin_dir=str(builtin_data_dir()),
         catalogue=loaded,
     )
+    settings_failure = _add_settings(data, where)
     if json:
         _print_json(data)
     else:
         _show(info_view(data))
     if failure is not None:
         raise failure
+    if settings_failure is not None:
+        raise settings_failure
+
+
+def _add_settings(data: dict[str, Any], where: Any) -> StretchcoachError | None:
+    """The reminder settings file and the values in force; a bad file is returned to raise."""
+    from stretchcoach.remind.settings import config_path, describe, load_settings
+
+    path = config_path(where.config_dir)
+    data["config_file"] = str(path)
+    try:
+        data["settings"] = describe(load_settings(path))
+    except StretchcoachError as error:
+        data["settings"] = None
+        return error
+    return None
 
 
 @app.command()

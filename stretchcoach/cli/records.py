@@ -156,7 +156,10 @@ def stats(as_json: JsonOption = False) -> None:
     else:
         with store:
             reduced = store.digest()
-    result = summarize(reduced, today=today, tz=tz)
+    from stretchcoach.remind.settings import config_path, load_settings
+
+    goal = load_settings(config_path(paths().config_dir)).goal_minutes
+    result = summarize(reduced, today=today, tz=tz, goal_minutes=goal)
     if as_json:
         _print_json(stats_json(result))
         return

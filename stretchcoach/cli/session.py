@@ -30,7 +30,7 @@ from stretchcoach.cli.options import (
     SeedOption,
     TargetOption,
 )
-from stretchcoach.errors import UsageError
+from stretchcoach.errors import ConfigError, UsageError
 from stretchcoach.session.keys import KEYS_HELP_TEXT, keys_line
 
 if TYPE_CHECKING:
@@ -293,7 +293,7 @@ def run_command(
     finally:
         if history is not None:
             history.close()
-    _show_summary(result, plain, today)
+    _show_summary(result, plain, today, None if today is None else _goal_minutes())
     if speaker is not None and speaker.failure:
         err_console().print(f"warning: {speaker.failure}", markup=False, highlight=False)
     if code:
@@ -339,14 +339,27 @@ def _print_line(line: str) -> None:
     sys.stdout.flush()
 
 
-def _show_summary(result: SessionResult, plain: bool, today: float | None) -> None:
+def _goal_minutes() -> int:
+    """The daily goal from the settings; a bad settings file is reported by `info` and `remind`."""
+    from stretchcoach.remind.settings import Settings, config_path, load_settings
+
+    try:
+        return load_settings(config_path(paths().config_dir)).goal_minutes
+    except ConfigError:  # a session still ends with its summary
+        return Settings().goal_minutes
+
+
+def _show_summary(
+    result: SessionResult, plain: bool, today: float | None, goal: int | None
+) -> None:
     from stretchcoach.render.session import summary, summary_lines
 
     try:
         if plain:
-            sys.stdout.write("\n".join(summary_lines(result, today_minutes=today)) + "\n")
+            lines = summary_lines(result, today_minutes=today, goal_minutes=goal)
+            sys.stdout.write("\n".join(lines) + "\n")
             sys.stdout.flush()
         else:
-            out_console().print(summary(result, today_minutes=today))
+            out_console().print(summary(result, today_minutes=today, goal_minutes=goal))
     except OSError:
         pass  # the terminal hung up: the session is recorded, nobody is left to read this

@@ -39,6 +39,8 @@ class Stats:
     tension_sessions: int
     tension_average_change: float | None  # after - before; None without check-ins
     sessions_total: int
+    goal_minutes: int = 15  # the daily goal (config.toml [goal] minutes; article 004)
+    goal_days: int = 0  # days in the calendar whose minutes met the goal
 
 
 def digest(sessions: Iterable[SessionResult]) -> Digest:
@@ -133,12 +135,13 @@ def minutes_by_target(seconds_by_targets: Mapping[tuple[str, ...], float]) -> di
     return dict(sorted(active, key=lambda kv: (-kv[1], kv[0])))
 
 
-def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo) -> Stats:
+def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo, goal_minutes: int = 15) -> Stats:
     """All the stats for today in zone tz."""
     days = minutes_by_day(reduced.starts, tz)
     current, longest = streaks(days, today)
     this_week, last_week = week_minutes(days, today)
     count = reduced.tension_count
+    days_shown = calendar(days, today)
     return Stats(
         today=today,
         current_streak_days=current,
@@ -146,8 +149,10 @@ def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo) -> Stats:
         minutes_this_week=this_week,
         minutes_last_week=last_week,
         minutes_by_target=minutes_by_target(reduced.seconds_by_targets),
-        calendar=calendar(days, today),
+        calendar=days_shown,
         tension_sessions=count,
         tension_average_change=reduced.tension_change_total / count if count else None,
         sessions_total=reduced.sessions_total,
+        goal_minutes=goal_minutes,
+        goal_days=sum(1 for _, minutes in days_shown if minutes >= goal_minutes),
     )

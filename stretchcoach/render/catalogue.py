@@ -338,6 +338,12 @@ def info_view(data: Mapping[str, Any]) -> Text:
         ("cache", data["cache_dir"]),
         ("built-in data", data["builtin_dir"]),
     ]
+    if "config_file" in data:  # reminder settings: the file and the values in force
+        from stretchcoach.remind.settings import summary_line
+
+        rows.append(("settings file", data["config_file"]))
+        if data.get("settings"):
+            rows.append(("reminders", summary_line(data["settings"])))
     parts: list[tuple[str, str] | str] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
     for label, value in rows:
         parts += [(_LABEL, f"{label}:".ljust(19)), value, "\n"]

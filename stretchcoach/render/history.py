@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from stretchcoach.history.stats import Stats
+from stretchcoach.history.stats import CALENDAR_WEEKS, Stats
 from stretchcoach.history.store import RecordedSession, format_utc
 
 # Lightest to darkest; the characters alone carry the level, so no colour is needed.
@@ -130,6 +130,8 @@ def stats_json(stats: Stats) -> dict[str, Any]:
             "average_change": None if average is None else round(average, 2),
         },
         "sessions_total": stats.sessions_total,
+        "goal_minutes": stats.goal_minutes,
+        "goal_days": stats.goal_days,
     }
 
 
@@ -206,6 +208,11 @@ def summary_lines(stats: Stats) -> list[tuple[str, str]]:
             f"{_minutes(stats.minutes_this_week)} (last week {_minutes(stats.minutes_last_week)})",
         ),
         ("Sessions", f"{stats.sessions_total} recorded"),
+        (
+            "Goal",
+            f"{stats.goal_minutes} min a day, met on {_days(stats.goal_days)} "
+            f"in the last {CALENDAR_WEEKS} weeks",
+        ),
         ("Tension", tension),
     ]
 
