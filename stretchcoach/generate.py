@@ -26,8 +26,18 @@ below. Where issue 4 is silent, this module decides:
   first); when coarse steps leave it stuck, an exact subset-sum search over the allowed doses
   settles it. Both are bounded, so generation always ends.
 - A stretch held 10 s or more, or done once, is a static hold (15–30 s); a stretch repeated with
-  shorter holds is an active one (Active Isolated Stretching, article 000) and keeps its own dose
-  within ±50%, like mobility, release and held posture moves.
+  shorter holds, or marked `work: reps`, is an active one (Active Isolated Stretching, article
+  000) and keeps its own dose within ±50%, like mobility, release and held posture moves.
+- A dose its source states is kept exactly (issue 12): shrugs 3 × 10, the AIS stretches
+  2 s × 10 a side, half-kneeling 30 s × 3, cross-body 30 s, door-frame rotation 10 s; only a
+  one-set prescription may be done again, as another set, to fill a long session. The
+  catalogue says which doses those are: a citation that took a general rule instead says
+  "general rule" or names article 004 in its `says`; an exercise with citations and none of
+  them so worded keeps its dose. Exercises without citations (a user's own) stay flexible.
+- A held posture (kind posture, `work: hold`) keeps its sets: a posture check is one check,
+  never three in a row.
+- discreet: only exercises marked `discreet: true`, doable in a meeting or on a video call;
+  without --target it covers neck, upper-back, wrists and eyes.
 """
 
 from __future__ import annotations
@@ -67,6 +77,8 @@ MIN_MINUTES = 2
 MAX_MINUTES = 60
 DEFAULT_MINUTES = 5
 DEFAULT_TARGETS = ("neck", "upper-back", "chest", "shoulders")
+# With --discreet and no --target: what a meeting allows (no chest opener goes unnoticed).
+DISCREET_TARGETS = ("neck", "upper-back", "wrists", "eyes")
 # What every desk worker has to hand when --equipment is not given.
 DESK_EQUIPMENT = ("chair", "desk", "wall")
 GENERATED_PREPARE = DEFAULT_PREPARE
@@ -101,6 +113,9 @@ FINISH_RULE = "finish: a calm static stretch to end on"
 FILL_RULE = "fills the time"
 STATIC_NOTE = "held 15–30 s (article 004)"
 STRENGTH_NOTE = "8–12 reps (article 004)"
+SOURCE_NOTE = "dose as its source gives it"
+# Words in a citation's `says` that mark a dose taken from a general rule, not from the source.
+GENERAL_RULE_WORDS = ("general rule", "article 004")
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -116,6 +131,7 @@ class Request:
     exclude: tuple[str, ...] = ()
     kind: str | None = None
     seed: int | None = None
+    discreet: bool = False
 
 
 def generate(
@@ -166,9 +182,11 @@ _RULE_SETS = (
 
 
 def dosing(exercise: Exercise) -> str:
-    """How the generator may dose `exercise`: "static", "strength" or "catalogue"."""
+    """How the generator may dose `exercise`: "source", "static", "strength" or "catalogue"."""
     dose = exercise.dose
-    if exercise.kind == "stretch" and (dose.hold >= STATIC_FROM_SECONDS or dose.reps == 1):
+    if source_dose(exercise):
+        return "source"
+    if held_stretch(exercise):
         return "static"
     # 8-12 reps is a rule for repetitions; a posture held 30 s three times (article 001's
     # half-kneeling) keeps its own count, or one exercise would swallow the session.
@@ -177,11 +195,37 @@ def dosing(exercise: Exercise) -> str:
     return "catalogue"
 
 
+def held_stretch(exercise: Exercise) -> bool:
+    """A static stretch: held 10 s or more, or held once; not a move done in repetitions."""
+    dose = exercise.dose
+    return (
+        exercise.kind == "stretch"
+        and dose.work == "hold"
+        and (dose.hold >= STATIC_FROM_SECONDS or dose.reps == 1)
+    )
+
+
+def source_dose(exercise: Exercise) -> bool:
+    """True when the exercise's citations state its dose (none of them names a general rule)."""
+    if not exercise.sources:
+        return False
+    says = " ".join(s.says.lower() for s in exercise.sources)
+    return not any(words in says for words in GENERAL_RULE_WORDS)
+
+
 def dose_bounds(exercise: Exercise) -> tuple[range, range, range]:
     """The holds, reps and sets a generated plan may give `exercise`."""
     dose = exercise.dose
     sets = range(SETS[0], SETS[1] + 1)
+    if exercise.kind == "posture" and dose.work == "hold":
+        sets = range(dose.sets, dose.sets + 1)
     style = dosing(exercise)
+    if style == "source":
+        # The source's hold and reps stay; a one-set prescription may be done again to fill a
+        # long session, one with its own sets (shrugs 3 x 10) keeps them.
+        if dose.sets > 1:
+            sets = range(dose.sets, dose.sets + 1)
+        return range(dose.hold, dose.hold + 1), range(dose.reps, dose.reps + 1), sets
     if style == "static":
         reps = _clamp(dose.reps, *STATIC_REPS)
         return range(STATIC_HOLD[0], STATIC_HOLD[1] + 1), range(reps, reps + 1), sets
@@ -226,6 +270,8 @@ def generation_command(generation: Mapping[str, object]) -> str:
             words += ["--equipment", _quote(item)]
     for excluded in _strings(generation.get("exclude")):
         words += ["--exclude", _quote(excluded)]
+    if generation.get("discreet"):
+        words.append("--discreet")
     words += ["--seed", str(generation.get("seed"))]
     return " ".join(words)
 
@@ -320,6 +366,7 @@ class _Spec:
     exclude: tuple[str, ...]
     kind: str | None
     seed: int
+    discreet: bool = False
 
 
 def _resolve(catalogue: Catalogue, request: Request, today: dt.date) -> _Spec:
@@ -331,7 +378,8 @@ def _resolve(catalogue: Catalogue, request: Request, today: dt.date) -> _Spec:
         )
     targets: list[str] = []
     known: list[str] | None = None
-    for raw in request.targets or DEFAULT_TARGETS:
+    defaults = DISCREET_TARGETS if request.discreet else DEFAULT_TARGETS
+    for raw in request.targets or defaults:
         target = raw.strip().lower()
         if target in targets:
             continue
@@ -359,6 +407,7 @@ def _resolve(catalogue: Catalogue, request: Request, today: dt.date) -> _Spec:
         exclude=tuple(dict.fromkeys(request.exclude)),
         kind=kind,
         seed=int(today.strftime("%Y%m%d")) if request.seed is None else request.seed,
+        discreet=request.discreet,
     )
 
 
@@ -422,7 +471,7 @@ class _Pool:
             by_target={t: [c for c in covering if t in c.covers] for t in spec.targets},
             # Article 004: "Dynamic stretching is key before exercising" — a mobility move first.
             warm_ups=[c for c in covering if c.exercise.kind == "mobility"],
-            statics=[c for c in covering if dosing(c.exercise) == "static"],
+            statics=[c for c in covering if held_stretch(c.exercise)],
             backs=backs,
         )
 
@@ -500,6 +549,7 @@ def _allowed(exercise: Exercise, spec: _Spec) -> bool:
         and dose.reps > 0
         and exercise.id not in spec.exclude
         and (spec.kind is None or exercise.kind == spec.kind)
+        and (not spec.discreet or exercise.discreet)
         and (spec.position is None or exercise.position in (spec.position, "any"))
         and all(e.lower() in spec.equipment for e in exercise.equipment)
     )
@@ -728,7 +778,7 @@ def _stage(exercise: Exercise) -> int:
         return 0
     if exercise.kind in BALANCE_KINDS:
         return 1
-    return 3 if dosing(exercise) == "static" else 2
+    return 3 if held_stretch(exercise) else 2
 
 
 def _build(spec: _Spec, fitted: _Fitted, prepare: int, rest: int) -> Plan:
@@ -756,6 +806,8 @@ def _build(spec: _Spec, fitted: _Fitted, prepare: int, rest: int) -> Plan:
         "kind": spec.kind,
         "seed": spec.seed,
     }
+    if spec.discreet:  # only when asked, so earlier records and JSON keep their keys
+        generation["discreet"] = True
     title = f"{spec.minutes}-minute session: {', '.join(spec.targets)}"
     return compile_items(items, title=title, prepare=prepare, rest=rest, generation=generation)
 
@@ -769,6 +821,8 @@ def _reason(pick: _Pick) -> str:
         parts.append(STATIC_NOTE)
     elif style == "strength":
         parts.append(STRENGTH_NOTE)
+    elif style == "source":
+        parts.append(SOURCE_NOTE)
     return "; ".join(parts)
 
 
@@ -796,6 +850,8 @@ def _uncovered(catalogue: Catalogue, spec: _Spec, target: str) -> UsageError:
     checks: list[tuple[str, Callable[[Exercise], bool]]] = []
     if spec.kind is not None:
         checks.append((f"kind {spec.kind!r}", lambda e: e.kind == spec.kind))
+    if spec.discreet:
+        checks.append(("--discreet", lambda e: e.discreet))
     if spec.position is not None:
         checks.append(
             (f"position {spec.position!r}", lambda e: e.position in (spec.position, "any"))
@@ -823,6 +879,8 @@ def _uncovered(catalogue: Catalogue, spec: _Spec, target: str) -> UsageError:
             )
         elif label == "a usable dose":
             hint = "give its exercises a hold and reps above zero"
+        elif label == "--discreet":
+            hint = "leave out --discreet, or choose another target"
         else:
             option = label.split()[0]
             hint = f"leave out --{option}, or choose another"
