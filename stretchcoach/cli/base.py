@@ -151,6 +151,10 @@ PositionOption = Annotated[
         "--position", "-p", metavar="POSITION", help="seated, standing, kneeling, floor or any."
     ),
 ]
+DiscreetOption = Annotated[
+    bool,
+    typer.Option("--discreet", help="Only moves you can do in a meeting or on a video call."),
+]
 KindOption = Annotated[
     str | None,
     typer.Option(

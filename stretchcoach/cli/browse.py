@@ -15,6 +15,7 @@ from ..model import Catalogue, Exercise
 from ..paths import builtin_data_dir
 from .base import (
     CatalogueOption,
+    DiscreetOption,
     JsonOption,
     KindOption,
     PositionOption,
@@ -74,6 +75,7 @@ def list_(
         ),
     ] = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     search: Annotated[
         str | None,
         typer.Option(
@@ -98,6 +100,7 @@ def list_(
         equipment=equipment,
         kind=kind,
         search=search,
+        discreet=discreet,
     )
     if json:
         _print_json([exercise_json(e, loaded) for e in found])

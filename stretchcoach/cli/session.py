@@ -13,6 +13,7 @@ import typer
 from ..errors import UsageError
 from .base import (
     CatalogueOption,
+    DiscreetOption,
     JsonOption,
     KindOption,
     PositionOption,
@@ -101,6 +102,7 @@ def _build_plan(
     kind: str | None,
     seed: int | None,
     prepare: int | None,
+    discreet: bool = False,
     rest: int | None,
 ) -> Plan:
     """The plan for a named routine or exercise, or a generated one."""
@@ -115,6 +117,7 @@ def _build_plan(
         "--equipment": equipment is not None,
         "--exclude": bool(exclude),
         "--kind": kind is not None,
+        "--discreet": discreet,
         "--seed": seed is not None,
     }
     loaded = load(paths(), catalogue or ())
@@ -143,6 +146,7 @@ def _build_plan(
         exclude=tuple(exclude or ()),
         kind=kind,
         seed=seed,
+        discreet=discreet,
     )
     return generate(loaded, request, today=dt.date.today(), prepare=prepare, rest=rest)
 
@@ -156,6 +160,7 @@ def plan_command(
     equipment: EquipmentOption = None,
     exclude: ExcludeOption = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     seed: SeedOption = None,
     prepare: PrepareOption = None,
     rest: RestOption = None,
@@ -182,6 +187,7 @@ def plan_command(
         exclude=exclude,
         kind=kind,
         seed=seed,
+        discreet=discreet,
         prepare=prepare,  # type: ignore[arg-type]  # the callback made it seconds
         rest=rest,  # type: ignore[arg-type]
     )
@@ -236,6 +242,7 @@ def run_command(
     equipment: EquipmentOption = None,
     exclude: ExcludeOption = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     seed: SeedOption = None,
     plain: Annotated[
         bool,
@@ -273,6 +280,7 @@ def run_command(
         exclude=exclude,
         kind=kind,
         seed=seed,
+        discreet=discreet,
         prepare=prepare,  # type: ignore[arg-type]  # the callback made it seconds
         rest=rest,  # type: ignore[arg-type]
     )
