@@ -15,9 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_catalogue import catalogue
 
-from stretchcoach.catalogue import load
-from stretchcoach.generate import Request, generate
+from stretchcoach.catalogue.loader import load
 from stretchcoach.paths import Paths
+from stretchcoach.plan.generate import generate
+from stretchcoach.plan.request import Request
 
 COUNT = 10_000
 BUDGET_MS = 200

@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from stretchcoach import session, terminal
 from stretchcoach.model import Dose, Exercise, PlanItem
-from stretchcoach.plan import compile_items
+from stretchcoach.plan.compile import compile_items
+from stretchcoach.session import loop as session
+from stretchcoach.session import terminal
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

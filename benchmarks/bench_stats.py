@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from stretchcoach.history import format_utc, open_history
-from stretchcoach.stats import summarize
+from stretchcoach.history.stats import summarize
+from stretchcoach.history.store import format_utc, open_history
 
 AREAS = ("neck", "upper-back", "chest", "shoulders", "arms", "wrists", "lower-back", "hips")
 

@@ -29,10 +29,10 @@ from stretchcoach.model import (
     Source,
 )
 from stretchcoach.paths import Paths, builtin_data_dir
-from stretchcoach.plan import compile_routine
+from stretchcoach.plan.compile import compile_routine
 
 try:
-    from stretchcoach.catalogue import load
+    from stretchcoach.catalogue.loader import load
 except ImportError:  # the loader is written in parallel; the raw checks below still apply
     load = None  # type: ignore[assignment]
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from stretchcoach import catalogue
-from stretchcoach.catalogue import check, load, parse_file, validate
+from stretchcoach.catalogue import cache as catalogue_cache
+from stretchcoach.catalogue import files as catalogue_files
+from stretchcoach.catalogue.files import parse_file
+from stretchcoach.catalogue.loader import check, load, validate
 from stretchcoach.errors import CatalogueError
 from stretchcoach.model import Dose, Origin, Source
 from stretchcoach.paths import Paths, builtin_data_dir
@@ -371,7 +373,7 @@ def test_control_bytes_in_the_raw_file_are_a_problem(tmp_path: Path) -> None:
 def test_files_over_the_size_cap_are_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalogue, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(catalogue_files, "MAX_BYTES", 1024 * 1024)
     path = tmp_path / "c.yaml"
     path.write_bytes(b"#" * (1024 * 1024 + 1))
     assert problems_of(path) == [
@@ -381,7 +383,7 @@ def test_files_over_the_size_cap_are_refused_unread(
 
 
 def test_the_size_cap_is_far_above_a_large_catalogue() -> None:
-    assert catalogue.MAX_BYTES >= 64 * 1024 * 1024
+    assert catalogue_files.MAX_BYTES >= 64 * 1024 * 1024
 
 
 def test_a_missing_file_is_a_problem(tmp_path: Path) -> None:
@@ -489,7 +491,7 @@ def test_a_second_load_is_served_from_the_cache(
     def refuse(*args: object) -> object:
         raise AssertionError("parsed again although cached")
 
-    monkeypatch.setattr(catalogue, "_parse", refuse)
+    monkeypatch.setattr(catalogue_cache, "parse", refuse)
     assert load(home, [option]) == first
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stretchcoach.catalogue import load
+from stretchcoach.catalogue.loader import load
 from stretchcoach.cli import app
 from stretchcoach.model import Catalogue, Exercise, PhaseKind
 from stretchcoach.paths import Paths
-from stretchcoach.plan import compile_routine
+from stretchcoach.plan.compile import compile_routine
 
 A000 = "Upper Back and Neck Tightness from Desk Work? Effective Techniques and Stretches"
 A001 = "How To Relieve Upper Back And Neck Pain"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stretchcoach import __version__, catalogue
+from stretchcoach import __version__
+from stretchcoach.catalogue import loader as catalogue
 from stretchcoach.cli import app, browse
 from stretchcoach.paths import Paths, builtin_data_dir
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stretchcoach.cli import app, records
-from stretchcoach.history import SCHEMA_VERSION, open_history
+from stretchcoach.history.store import SCHEMA_VERSION, open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
 UTC = dt.timezone.utc

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from stretchcoach.cli import app
 from stretchcoach.cli import session as cli_session
-from stretchcoach.history import open_history
+from stretchcoach.history.store import open_history
 from stretchcoach.model import SessionStatus
-from stretchcoach.terminal import Interrupted
+from stretchcoach.session.terminal import Interrupted
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 

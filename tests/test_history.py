@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from stretchcoach import history as history_module
 from stretchcoach.errors import HistoryError
-from stretchcoach.history import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Migration,
-    format_utc,
-    open_history,
-)
+from stretchcoach.history import store as history_module
+from stretchcoach.history.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
+from stretchcoach.history.stats import digest
+from stretchcoach.history.store import format_utc, open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
-from stretchcoach.stats import digest
 
 UTC = dt.timezone.utc
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from stretchcoach.history import open_history
+from stretchcoach.history.store import open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
 pytestmark = pytest.mark.skipif(
@@ -76,7 +76,7 @@ RECORDER = textwrap.dedent(
     """
     import datetime as dt, sys
     from pathlib import Path
-    from stretchcoach.history import open_history
+    from stretchcoach.history.store import open_history
     from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
     start = dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from stretchcoach.catalogue.importer import convert, parse_json, to_yaml
 from stretchcoach.errors import UsageError
-from stretchcoach.importer import convert, parse_json, to_yaml
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "free-exercise-db"
 

@@ -16,8 +16,8 @@ from stretchcoach.model import (
     Routine,
     RoutineItem,
 )
-from stretchcoach.plan import compile_routine, single_exercise_routine
-from stretchcoach.plan import phases_seconds as item_seconds
+from stretchcoach.plan.compile import compile_routine, single_exercise_routine
+from stretchcoach.plan.compile import phases_seconds as item_seconds
 
 
 def exercise(id_: str, **dose: object) -> Exercise:

@@ -130,7 +130,7 @@ def test_the_session_is_recorded_when_interrupted(tmp_path, env):
     os.kill(session_pid(child), signal.SIGTERM)
     status, _ = finish(child, tmp_path)
     assert status == 143
-    from stretchcoach.history import open_history
+    from stretchcoach.history.store import open_history
 
     history = open_history(tmp_path / "home" / "history.sqlite3")
     try:
@@ -219,7 +219,7 @@ def read_all(fd: int) -> str:
 
 
 def test_the_guard_restores_modes_and_cursor_after_a_crash(pty_pair):
-    from stretchcoach.terminal import Guard
+    from stretchcoach.session.terminal import Guard
 
     master, stream = pty_pair
     before = termios.tcgetattr(stream.fileno())
@@ -236,7 +236,7 @@ def test_the_guard_restores_modes_and_cursor_after_a_crash(pty_pair):
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_the_guard_turns_sigterm_and_sighup_into_interrupted(pty_pair, signum, code):
-    from stretchcoach.terminal import Guard, Interrupted
+    from stretchcoach.session.terminal import Guard, Interrupted
 
     _, stream = pty_pair
     with pytest.raises(Interrupted) as caught, Guard(stream, stream, keys=True, screen=False):
@@ -246,7 +246,7 @@ def test_the_guard_turns_sigterm_and_sighup_into_interrupted(pty_pair, signum, c
 
 
 def test_the_guard_drops_keys_typed_during_the_session(pty_pair):
-    from stretchcoach.terminal import Guard
+    from stretchcoach.session.terminal import Guard
 
     master, stream = pty_pair
     with Guard(stream, stream, keys=True, screen=False):
@@ -256,7 +256,7 @@ def test_the_guard_drops_keys_typed_during_the_session(pty_pair):
 
 
 def test_the_key_reader_decodes_keys_and_arrows(pty_pair):
-    from stretchcoach.terminal import Guard, KeyReader
+    from stretchcoach.session.terminal import Guard, KeyReader
 
     master, stream = pty_pair
     reader = KeyReader(stream.fileno())
@@ -268,7 +268,7 @@ def test_the_key_reader_decodes_keys_and_arrows(pty_pair):
 
 
 def test_the_key_reader_waits_instead_of_spinning_at_end_of_input():
-    from stretchcoach.terminal import KeyReader
+    from stretchcoach.session.terminal import KeyReader
 
     read_end, write_end = os.pipe()
     os.close(write_end)

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stretchcoach.catalogue.routine_yaml import dump, routine_document
 from stretchcoach.model import Routine, RoutineItem
 from stretchcoach.paths import Paths
-from stretchcoach.routine_yaml import dump, routine_document
 
 ROUTINE = Routine(
     id="my-break",
@@ -103,7 +103,7 @@ def test_numbers_and_durations_read_back_as_written(
 
 
 def test_the_catalogue_loader_reads_it_back_as_the_same_routine(tmp_path: Path):
-    catalogue = pytest.importorskip("stretchcoach.catalogue")
+    catalogue = pytest.importorskip("stretchcoach.catalogue.loader")
     paths = Paths(tmp_path / "config", tmp_path / "data", tmp_path / "cache")
     builtin = catalogue.load(paths, use_cache=False)
     if not {"chin-tuck", "chin-to-chest", "arm-circles"} <= set(builtin.exercises):

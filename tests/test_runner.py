@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach import runner
 from stretchcoach.model import Dose, Exercise, PhaseKind, Plan, PlanItem, SessionStatus
-from stretchcoach.plan import compile_items
+from stretchcoach.plan.compile import compile_items
+from stretchcoach.session import runner
 
 T0 = 1000.0  # the monotonic clock never starts at zero
 

@@ -8,7 +8,6 @@ import io
 import pytest
 from rich.console import Console
 
-from stretchcoach import runner, screen
 from stretchcoach.model import (
     Dose,
     Exercise,
@@ -17,7 +16,9 @@ from stretchcoach.model import (
     SessionResult,
     SessionStatus,
 )
-from stretchcoach.plan import compile_items
+from stretchcoach.plan.compile import compile_items
+from stretchcoach.render import session as screen
+from stretchcoach.session import runner
 
 T0 = 50.0
 TRAP = Exercise(

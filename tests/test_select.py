@@ -6,9 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
-from stretchcoach.errors import UsageError
-from stretchcoach.model import Catalogue, Dose, Exercise, Routine, RoutineItem
-from stretchcoach.select import (
+from stretchcoach.catalogue.lookup import (
     did_you_mean,
     filter_exercises,
     fits_equipment,
@@ -16,6 +14,8 @@ from stretchcoach.select import (
     lookup,
     matches_search,
 )
+from stretchcoach.errors import UsageError
+from stretchcoach.model import Catalogue, Dose, Exercise, Routine, RoutineItem
 
 
 def exercise(ident: str, **fields: object) -> Exercise:

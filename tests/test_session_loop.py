@@ -9,10 +9,10 @@ import itertools
 import pytest
 from rich.console import Console
 
-from stretchcoach import session
 from stretchcoach.model import Dose, Exercise, PlanItem, SessionStatus
-from stretchcoach.plan import compile_items
-from stretchcoach.terminal import Interrupted
+from stretchcoach.plan.compile import compile_items
+from stretchcoach.session import loop as session
+from stretchcoach.session.terminal import Interrupted
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
@@ -235,7 +235,7 @@ def test_check_in_reads_a_rating_or_skips(answers, expected, written):
 
 
 def test_the_live_view_redraws_when_the_console_is_resized():
-    from stretchcoach import runner
+    from stretchcoach.session import runner
 
     console = Console(
         file=io.StringIO(), width=80, height=24, force_terminal=True, color_system=None

@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from stretchcoach.history import Digest
-from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
-from stretchcoach.stats import (
+from stretchcoach.history.stats import (
+    Digest,
     calendar,
     digest,
     minutes_by_day,
@@ -18,6 +17,7 @@ from stretchcoach.stats import (
     summarize,
     week_minutes,
 )
+from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
 UTC = dt.timezone.utc
 NEW_YORK = ZoneInfo("America/New_York")

@@ -6,9 +6,9 @@ import io
 
 from rich.console import Console
 
-from stretchcoach import timeline
 from stretchcoach.model import Dose, Exercise, PlanItem
-from stretchcoach.plan import compile_items
+from stretchcoach.plan.compile import compile_items
+from stretchcoach.render import plan as timeline
 
 TILT = Exercise(id="tilt", name="Neck tilt", targets=("neck",), dose=Dose(2, 2, 1, "each"))
 TUCK = Exercise(

@@ -26,4 +26,4 @@ def test_the_wheel_contains_the_built_in_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "stretchcoach/data/exercises.yaml" in names
     assert "stretchcoach/data/routines.yaml" in names
-    assert "stretchcoach/catalogue.py" in names
+    assert "stretchcoach/catalogue/loader.py" in names

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import browse, imports, records, session  # noqa: F401  (each registers its commands)
-from .base import app
+from stretchcoach.cli import browse, imports, records, session  # noqa: F401  (each registers its commands)
+from stretchcoach.cli.base import app
 
 __all__ = ["app", "main"]
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
-from ..errors import StretchcoachError
-from ..paths import Paths, resolve
+from stretchcoach import __version__
+from stretchcoach.errors import StretchcoachError
+from stretchcoach.paths import Paths, resolve
 
 EXIT_INTERRUPTED = 130
 

@@ -9,11 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import __version__
-from ..errors import CatalogueError, Problem, StretchcoachError
-from ..model import Catalogue, Exercise
-from ..paths import builtin_data_dir
-from .base import (
+from stretchcoach import __version__
+from stretchcoach.cli.base import (
     CatalogueOption,
     DiscreetOption,
     JsonOption,
@@ -24,10 +21,13 @@ from .base import (
     out_console,
     paths,
 )
+from stretchcoach.errors import CatalogueError, Problem, StretchcoachError
+from stretchcoach.model import Catalogue, Exercise
+from stretchcoach.paths import builtin_data_dir
 
 
 def _load(extra: list[Path] | None) -> Catalogue:
-    from ..catalogue import load
+    from stretchcoach.catalogue.loader import load
 
     return load(paths(), extra or ())
 
@@ -89,8 +89,14 @@ def list_(
 
     Example:  stretchcoach list --target upper-back --position seated
     """
-    from ..select import filter_exercises
-    from ..views import LIST_HEADERS, exercise_json, list_rows, list_table, plain_table
+    from stretchcoach.catalogue.lookup import filter_exercises
+    from stretchcoach.render.catalogue import (
+        LIST_HEADERS,
+        exercise_json,
+        list_rows,
+        list_table,
+        plain_table,
+    )
 
     loaded = _load(catalogue)
     found = filter_exercises(
@@ -128,8 +134,13 @@ def show(
 
     Example:  stretchcoach show upper-trapezius-stretch
     """
-    from ..select import lookup
-    from ..views import exercise_json, exercise_view, routine_json, routine_view
+    from stretchcoach.catalogue.lookup import lookup
+    from stretchcoach.render.catalogue import (
+        exercise_json,
+        exercise_view,
+        routine_json,
+        routine_view,
+    )
 
     loaded = _load(catalogue)
     found = lookup(loaded, name)
@@ -150,7 +161,7 @@ def routines(catalogue: CatalogueOption = None, json: JsonOption = False) -> Non
 
     Example:  stretchcoach routines --json
     """
-    from ..views import routine_json, routines_view
+    from stretchcoach.render.catalogue import routine_json, routines_view
 
     loaded = _load(catalogue)
     if json:
@@ -172,8 +183,8 @@ def validate(
 
     Example:  stretchcoach validate my-stretches.yaml
     """
-    from ..catalogue import check
-    from ..views import ok_line
+    from stretchcoach.catalogue.loader import check
+    from stretchcoach.render.catalogue import ok_line
 
     problems: list[Problem] = []
     results = check(files, paths())
@@ -194,7 +205,7 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
 
     Example:  stretchcoach info
     """
-    from ..views import info_json, info_view
+    from stretchcoach.render.catalogue import info_json, info_view
 
     where = paths()
     loaded: Catalogue | None = None

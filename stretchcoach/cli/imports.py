@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from .base import app, err_console, paths
+from stretchcoach.cli.base import app, err_console, paths
+from stretchcoach.errors import UsageError
 
 
 @app.command("import")
@@ -33,8 +33,8 @@ def import_(
 
     Example:  stretchcoach import exercises.json
     """
-    from ..catalogue import parse_file
-    from ..importer import FORMAT, convert, parse_json, to_yaml
+    from stretchcoach.catalogue.files import parse_file
+    from stretchcoach.catalogue.importer import FORMAT, convert, parse_json, to_yaml
 
     try:
         text = source.read_text(encoding="utf-8")

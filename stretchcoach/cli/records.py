@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .base import JsonOption, app, err_console, out_console, paths
+from stretchcoach.cli.base import JsonOption, app, err_console, out_console, paths
 
 if TYPE_CHECKING:
-    from ..history import History
+    from stretchcoach.history.store import History
 
 # The views and stats are imported inside the commands: they pull in Rich, and every other
 # command's start-up would pay for it (`list` must start as fast as termdown).
@@ -51,7 +51,7 @@ def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
 
 def _open_existing() -> History | None:
     """The history, or None when nothing was ever recorded: reading never creates it."""
-    from ..history import open_history
+    from stretchcoach.history.store import open_history
 
     path = paths().history_db
     if not path.exists():
@@ -102,7 +102,7 @@ def history(
     Example:
       stretchcoach history --since 2024-05-01 --limit 20
     """
-    from ..historyview import history_json, history_table
+    from stretchcoach.render.history import history_json, history_table
 
     day = _parse_day(since)
     tz = local_zone()
@@ -135,9 +135,8 @@ def stats(as_json: JsonOption = False) -> None:
       stretchcoach stats
       stretchcoach stats --json | jq .current_streak_days
     """
-    from ..history import Digest
-    from ..historyview import stats_json, stats_view
-    from ..stats import summarize
+    from stretchcoach.history.stats import Digest, summarize
+    from stretchcoach.render.history import stats_json, stats_view
 
     tz = local_zone()
     today = clock().astimezone(tz).date()
@@ -181,7 +180,7 @@ def export(
     Example:
       stretchcoach export --format csv --output sessions.csv
     """
-    from ..historyview import CSV_COLUMNS, csv_rows, history_json
+    from stretchcoach.render.history import CSV_COLUMNS, csv_rows, history_json
 
     store = _open_existing()
     if store is None:

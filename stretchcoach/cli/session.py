@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
-from .base import (
+from stretchcoach.cli.base import (
     CatalogueOption,
     DiscreetOption,
     JsonOption,
@@ -22,14 +21,15 @@ from .base import (
     out_console,
     paths,
 )
+from stretchcoach.errors import UsageError
 
 if TYPE_CHECKING:
-    from ..model import Plan, SessionResult
-    from ..session import Keys
+    from stretchcoach.model import Plan, SessionResult
+    from stretchcoach.session.loop import Keys
 
 
 def _seconds(value: str | None) -> int | None:
-    from ..durations import DurationError, parse
+    from stretchcoach.durations import DurationError, parse
 
     if value is None:
         return None
@@ -106,9 +106,9 @@ def _build_plan(
     rest: int | None,
 ) -> Plan:
     """The plan for a named routine or exercise, or a generated one."""
-    from ..catalogue import load
-    from ..model import Routine
-    from ..plan import compile_routine, single_exercise_routine
+    from stretchcoach.catalogue.loader import load
+    from stretchcoach.model import Routine
+    from stretchcoach.plan.compile import compile_routine, single_exercise_routine
 
     given = {
         "--minutes": minutes is not None,
@@ -128,13 +128,14 @@ def _build_plan(
                 f"{', '.join(used)} cannot be combined with a routine or exercise ({name!r})",
                 hint=f"run `stretchcoach plan {name}` as it is, or drop {name!r} to generate",
             )
-        from ..select import lookup
+        from stretchcoach.catalogue.lookup import lookup
 
         found = lookup(loaded, name)
         routine = found if isinstance(found, Routine) else single_exercise_routine(found)
         return compile_routine(routine, loaded, prepare=prepare, rest=rest)
 
-    from ..generate import Request, generate
+    from stretchcoach.plan.generate import generate
+    from stretchcoach.plan.request import Request
 
     request = Request(
         minutes=minutes,
@@ -192,16 +193,17 @@ def plan_command(
         rest=rest,  # type: ignore[arg-type]
     )
     if save is not None:
-        from ..generate import save_routine
+        from stretchcoach.catalogue.save import save_routine
+        from stretchcoach.plan.routines import routine_from_plan
 
-        where = save_routine(plan, save, paths())
+        where = save_routine(routine_from_plan(plan, save), paths())
         err_console().print(
             f"Saved routine {save!r} to {where}; run it with: stretchcoach run {save}",
             markup=False,
             highlight=False,
             soft_wrap=True,
         )
-    from ..timeline import plan_json, plan_table, plan_text
+    from stretchcoach.render.plan import plan_json, plan_table, plan_text
 
     if json:
         import json as json_
@@ -217,14 +219,14 @@ def _devices(
     stdin: Any, with_keys: bool
 ) -> tuple[Callable[[], float], Keys, Callable[[], dt.datetime]]:
     """The real clock, key source and UTC clock (tests put fakes here)."""
-    from ..terminal import KeyReader, NoKeys, clock
+    from stretchcoach.session.terminal import KeyReader, NoKeys, clock
 
     keys: Keys = KeyReader(stdin.fileno()) if with_keys else NoKeys()
     return clock, keys, lambda: dt.datetime.now(dt.timezone.utc)
 
 
 def _ask(when: str) -> int | None:
-    from ..session import ask_check_in
+    from stretchcoach.session.loop import ask_check_in
 
     def write(text: str) -> None:
         sys.stderr.write(text)
@@ -267,8 +269,8 @@ def run_command(
     """
     from dataclasses import replace
 
-    from ..session import LiveView, PlainView, SessionInterrupted, run_session
-    from ..terminal import Guard, Interrupted, is_terminal
+    from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
+    from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
 
     plan = _build_plan(
         name,
@@ -289,7 +291,7 @@ def run_command(
     plain = plain or not (keys_on and is_terminal(stdout))
     history = None
     if not no_log:  # opened first: a broken database is reported before anyone stretches
-        from ..history import open_history
+        from stretchcoach.history.store import open_history
 
         history = open_history(paths().history_db)
         for notice in history.notices:
@@ -343,7 +345,7 @@ def _print_line(line: str) -> None:
 
 
 def _show_summary(result: SessionResult, plain: bool) -> None:
-    from ..screen import summary, summary_lines
+    from stretchcoach.render.session import summary, summary_lines
 
     try:
         if plain:

@@ -12,8 +12,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .history import RecordedSession, format_utc
-from .stats import Stats
+from stretchcoach.history.stats import Stats
+from stretchcoach.history.store import RecordedSession, format_utc
 
 # Lightest to darkest; the characters alone carry the level, so no colour is needed.
 SHADES = "·░▒▓█"

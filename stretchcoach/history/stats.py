@@ -7,12 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .history import Digest
-from .model import SessionResult
+from stretchcoach.model import SessionResult
 
 CALENDAR_WEEKS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What stats needs from every session, reduced: start times, seconds per area, check-ins."""
+
+    starts: tuple[tuple[dt.datetime, float], ...] = ()  # (UTC start, active seconds), any order
+    seconds_by_targets: Mapping[tuple[str, ...], float] = field(default_factory=dict)
+    tension_count: int = 0  # sessions with both check-ins
+    tension_change_total: int = 0  # sum of (after - before) over those sessions
+    sessions_total: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 
-from .model import (
+from stretchcoach.model import (
     Exercise,
     ExerciseResult,
     Phase,

@@ -8,9 +8,9 @@ import unicodedata
 from rich.console import Group
 from rich.text import Text
 
-from .durations import describe, format_clock, format_seconds
-from .model import PhaseKind, SessionResult, SessionStatus
-from .runner import Snapshot
+from stretchcoach.durations import describe, format_clock, format_seconds
+from stretchcoach.model import PhaseKind, SessionResult, SessionStatus
+from stretchcoach.session.runner import Snapshot
 
 # Sizes below which a layout no longer fits.
 FULL = (60, 20)

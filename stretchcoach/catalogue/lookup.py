@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable, Sequence
 
-from .errors import UsageError
-from .model import AREAS, KINDS, POSITIONS, Catalogue, Exercise, Routine
+from stretchcoach.errors import UsageError
+from stretchcoach.model import AREAS, KINDS, POSITIONS, Catalogue, Exercise, Routine
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:

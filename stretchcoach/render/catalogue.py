@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .durations import describe, format_clock, format_seconds
-from .model import (
+from stretchcoach.durations import describe, format_clock, format_seconds
+from stretchcoach.model import (
     DEFAULT_PREPARE,
     DEFAULT_REST,
     Catalogue,
@@ -31,7 +31,7 @@ from .model import (
     Routine,
     item_seconds,
 )
-from .plan import compile_routine
+from stretchcoach.plan.compile import compile_routine
 
 if TYPE_CHECKING:
     from rich.table import Table

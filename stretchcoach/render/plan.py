@@ -8,9 +8,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .durations import describe, format_seconds
-from .model import Plan, PlanItem
-from .screen import clean
+from stretchcoach.durations import describe, format_seconds
+from stretchcoach.model import Plan, PlanItem
+from stretchcoach.render.session import clean
 
 SIDES_WORDS = {"none": "both at once", "each": "each side", "alternate": "alternating"}
 

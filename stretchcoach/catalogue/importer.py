@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import UsageError
+from stretchcoach.errors import UsageError
 
 FORMAT = "free-exercise-db"
 

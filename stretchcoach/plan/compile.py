@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .errors import UsageError
-from .model import (
+from stretchcoach.errors import UsageError
+from stretchcoach.model import (
     SWITCH_SECONDS,
     Catalogue,
     Dose,

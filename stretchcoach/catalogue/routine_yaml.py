@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from .durations import format_seconds, is_breaths, parse
-from .model import Routine, RoutineItem
+from stretchcoach.durations import format_seconds, is_breaths, parse
+from stretchcoach.model import Routine, RoutineItem
 
 SCHEMA = 1
 # Left unquoted: slugs such as ids and kinds, and durations such as "30s" or "1m30s". Every

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Protocol
 
-from . import runner, screen
-from .model import Plan, SessionResult, SessionStatus
-from .terminal import Interrupted
+from stretchcoach.model import Plan, SessionResult, SessionStatus
+from stretchcoach.render import session as screen
+from stretchcoach.session import runner
+from stretchcoach.session.terminal import Interrupted
 
 # At most ten frames a second, whatever the keys do.
 MIN_FRAME = 0.1

@@ -1,0 +1,77 @@
+"""The parse cache: each parsed file pickled in the user's cache folder."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from stretchcoach import __version__
+from stretchcoach.catalogue.files import parse
+from stretchcoach.catalogue.values import Parsed
+from stretchcoach.errors import Problem
+
+# Bump when the parsed form or the rules change, so old cache entries are rebuilt.
+CACHE_VERSION = 3
+
+
+def cache_file(
+    cache_dir: Path, path: Path, name: str, require_source: bool
+) -> tuple[Path, tuple[Any, ...]]:
+    import hashlib
+
+    absolute = os.path.abspath(path)
+    stat = os.stat(absolute)
+    key = (
+        absolute,
+        name,
+        require_source,
+        stat.st_size,
+        stat.st_mtime_ns,
+        __version__,
+        CACHE_VERSION,
+    )
+    digest = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:32]
+    return cache_dir / "catalogue" / f"{digest}.pickle", key
+
+
+def parse_cached(
+    path: Path, name: str, require_source: bool, cache_dir: Path | None
+) -> tuple[Parsed, list[Problem]]:
+    """Like parse, but served from and saved to the cache when it can be."""
+    if cache_dir is None:
+        return parse(path, name, require_source)
+    try:
+        cache_path, key = cache_file(cache_dir, path, name, require_source)
+    except OSError:
+        return parse(path, name, require_source)  # parse reports the unreadable file
+    try:
+        with open(cache_path, "rb") as handle:
+            stored_key, parsed = pickle.load(handle)
+        if stored_key == key:
+            return parsed, []
+    except Exception:  # a missing, stale or corrupt cache is rebuilt
+        pass
+    parsed, problems = parse(path, name, require_source)
+    if not problems:
+        store(cache_path, (key, parsed))
+    return parsed, problems
+
+
+def store(cache_path: Path, value: object) -> None:
+    """Write atomically; a cache that cannot be written is skipped silently."""
+    import tempfile
+
+    try:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=cache_path.parent, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, cache_path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        pass

@@ -1,0 +1,269 @@
+"""The schema checker: a node tree -> exercises and routines, every problem at its place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stretchcoach.catalogue.values import (
+    EXERCISE_KEYS,
+    ITEM_KEYS,
+    MAX_REPS,
+    MAX_SETS,
+    ROUTINE_KEYS,
+    SOURCE_KEYS,
+    TOP_KEYS,
+    Parsed,
+    Values,
+)
+from stretchcoach.catalogue.yamltree import Map, Node, Scalar, Seq, describe
+from stretchcoach.model import (
+    AREAS,
+    DEFAULT_PREPARE,
+    DEFAULT_REST,
+    KINDS,
+    POSITIONS,
+    SIDES,
+    WORKS,
+    Dose,
+    Exercise,
+    Routine,
+    RoutineItem,
+    Source,
+)
+
+
+class Checker(Values):
+    """Types the tree by schema 1, collecting every problem instead of stopping."""
+
+    # -- records
+
+    def document(self, root: Node | None) -> Parsed:
+        if root is None or (isinstance(root, Scalar) and root.null):
+            self.file.problem((1, 1), "the file is empty; a catalogue starts with `schema: 1`")
+            return (), ()
+        if not isinstance(root, Map):
+            self.file.problem(
+                root, f"a catalogue must be a mapping with `schema: 1`, not {describe(root)}"
+            )
+            return (), ()
+        values = self.fields(root, TOP_KEYS, "the catalogue")
+        schema = values.get("schema")
+        if schema is None:
+            self.file.problem(root, "missing `schema: 1` at the top of the file")
+        elif not (isinstance(schema, Scalar) and schema.plain and schema.value.strip() == "1"):
+            if isinstance(schema, Scalar) and schema.value.strip() == "1":
+                self.file.problem(schema, "schema must be the number 1; remove the quotes")
+            else:
+                self.file.problem(
+                    schema,
+                    f"unsupported schema {describe(schema)}; this version of stretchcoach "
+                    "reads schema 1",
+                )
+        exercises = self.records(values.get("exercises"), "exercises", "exercise", self.exercise)
+        routines = self.records(values.get("routines"), "routines", "routine", self.routine)
+        self.unique_ids(exercises, routines)
+        return tuple(e for e, _ in exercises), tuple(r for r, _ in routines)
+
+    def records(self, node: Node | None, key: str, what: str, build: Any) -> list[Any]:
+        if node is None or (isinstance(node, Scalar) and node.null):
+            return []  # `exercises:` with nothing under it yet
+        if not isinstance(node, Seq):
+            self.wrong(node, key, f"a list of {key}")
+            return []
+        out = []
+        for item in node.items:
+            if not isinstance(item, Map):
+                self.wrong(item, f"each of {key}", f"a mapping of keys ({what} id, name, ...)")
+                continue
+            record = build(item)
+            if record is not None:
+                out.append((record, item))
+        return out
+
+    def unique_ids(
+        self, exercises: list[tuple[Exercise, Map]], routines: list[tuple[Routine, Map]]
+    ) -> None:
+        seen: dict[str, tuple[str, int]] = {}
+        for what, records in (("exercise", exercises), ("routine", routines)):
+            for record, node in records:
+                if record.id in seen:
+                    first, line = seen[record.id]
+                    shared = (
+                        "" if first == what else "; exercises and routines share one set of ids"
+                    )
+                    self.file.problem(
+                        node,
+                        f"duplicate id {record.id!r} (the {first} at line {line}){shared}; "
+                        "give each its own id",
+                    )
+                else:
+                    seen[record.id] = (what, node.line)
+
+    def exercise(self, node: Map) -> Exercise | None:
+        before = len(self.file.problems)
+        values = self.fields(node, EXERCISE_KEYS, "an exercise")
+        ident = self.slug(values["id"], "id") if "id" in values else None
+        what = f"exercise {ident!r}" if ident else "exercise"
+        required: tuple[str, ...] = ("id", "name", "targets", "hold")
+        if self.require_source:
+            required += ("source",)
+        self.require(values, required, node, what)
+        name = self.text(values["name"], "name") if "name" in values else None
+        targets = (
+            self.choices(values["targets"], "targets", AREAS, "target")
+            if "targets" in values
+            else None
+        )
+        if targets == ():
+            self.file.problem(
+                values["targets"], "targets is empty; name at least one body area, e.g. [neck]"
+            )
+        hold = self.duration(values["hold"], "hold", 1) if "hold" in values else None
+        kind = self.choice(values["kind"], "kind", KINDS) if "kind" in values else "stretch"
+        position = (
+            self.choice(values["position"], "position", POSITIONS)
+            if "position" in values
+            else "any"
+        )
+        sides = self.choice(values["sides"], "sides", SIDES) if "sides" in values else "none"
+        reps = self.count(values["reps"], "reps", MAX_REPS) if "reps" in values else 1
+        sets = self.count(values["sets"], "sets", MAX_SETS) if "sets" in values else 1
+        work = self.choice(values["work"], "work", WORKS) if "work" in values else "hold"
+        between = self.duration(values["between"], "between", 0) if "between" in values else (0, "")
+        discreet = self.flag(values["discreet"], "discreet") if "discreet" in values else False
+        muscles = self.texts(values["muscles"], "muscles") if "muscles" in values else ()
+        equipment = self.texts(values["equipment"], "equipment") if "equipment" in values else ()
+        steps = self.texts(values["steps"], "steps") if "steps" in values else ()
+        cautions = self.texts(values["cautions"], "cautions") if "cautions" in values else ()
+        sources = self.sources(values["source"], what) if "source" in values else ()
+        parts = (name, targets, hold, kind, position, sides, reps, sets, work, between, discreet)
+        lists = (muscles, equipment, steps, cautions, sources)
+        if len(self.file.problems) != before or ident is None or None in parts or None in lists:
+            return None
+        assert name and targets and hold and kind and position and sides and reps and sets
+        assert muscles is not None and equipment is not None and steps is not None
+        assert cautions is not None and sources is not None
+        assert work is not None and between is not None and discreet is not None
+        return Exercise(
+            id=ident,
+            name=name,
+            targets=targets,
+            dose=self.share(
+                Dose(
+                    hold=hold[0],
+                    reps=reps,
+                    sets=sets,
+                    sides=sides,
+                    hold_text=hold[1],
+                    work=work,
+                    between=between[0],
+                )
+            ),
+            kind=kind,
+            muscles=muscles,
+            position=position,
+            equipment=equipment,
+            steps=steps,
+            cautions=cautions,
+            sources=sources,
+            origin=self.file.origin(node),
+            discreet=bool(discreet),
+        )
+
+    def sources(self, node: Node, what: str) -> tuple[Source, ...] | None:
+        if not isinstance(node, Seq):
+            self.wrong(node, "source", "a list of {title, publisher, says}")
+            return None
+        if not node.items and self.require_source:
+            self.file.problem(
+                node, f"{what} has no source; built-in exercises cite at least one article"
+            )
+            return None
+        out = []
+        for item in node.items:
+            if not isinstance(item, Map):
+                self.wrong(item, "each source", "a mapping with title, publisher and says")
+                continue
+            values = self.fields(item, SOURCE_KEYS, "a source")
+            if not self.require(values, ("title", "publisher", "says"), item, "source"):
+                continue
+            title = self.text(values["title"], "title")
+            publisher = self.text(values["publisher"], "publisher")
+            says = self.text(values["says"], "says")
+            url = self.text(values["url"], "url") if "url" in values else None
+            if url is not None and not url.startswith(("https://", "http://")):
+                self.file.problem(values["url"], f"url {url!r} must start with https:// or http://")
+                continue
+            if title and publisher and says:
+                out.append(self.share(Source(title, publisher, says, url)))
+        return self.share(tuple(out)) if len(out) == len(node.items) else None
+
+    def routine(self, node: Map) -> Routine | None:
+        before = len(self.file.problems)
+        values = self.fields(node, ROUTINE_KEYS, "a routine")
+        ident = self.slug(values["id"], "id") if "id" in values else None
+        what = f"routine {ident!r}" if ident else "routine"
+        self.require(values, ("id", "name", "items"), node, what)
+        name = self.text(values["name"], "name") if "name" in values else None
+        summary = (
+            self.text(values["summary"], "summary", required=False) if "summary" in values else ""
+        )
+        prepare = (
+            self.duration(values["prepare"], "prepare", 0)
+            if "prepare" in values
+            else (DEFAULT_PREPARE, "")
+        )
+        rest = self.duration(values["rest"], "rest", 0) if "rest" in values else (DEFAULT_REST, "")
+        items: list[RoutineItem] = []
+        if "items" in values:
+            node_items = values["items"]
+            if not isinstance(node_items, Seq):
+                self.wrong(node_items, "items", "a list, e.g. [{exercise: neck-roll}]")
+            elif not node_items.items:
+                self.file.problem(node_items, f"{what} has no items; list at least one exercise")
+            else:
+                for item in node_items.items:
+                    built = self.item(item)
+                    if built is not None:
+                        items.append(built)
+        if len(self.file.problems) != before or not (ident and name and prepare and rest):
+            return None
+        return Routine(
+            id=ident,
+            name=name,
+            items=tuple(items),
+            summary=summary or "",
+            prepare=prepare[0],
+            rest=rest[0],
+            origin=self.file.origin(node),
+        )
+
+    def item(self, node: Node) -> RoutineItem | None:
+        if isinstance(node, Scalar) and not node.null:
+            # A bare id is shorthand for {exercise: id}.
+            ident = self.slug(node, "exercise")
+            return RoutineItem(ident, origin=self.file.origin(node)) if ident else None
+        if not isinstance(node, Map):
+            self.wrong(node, "each item", "a mapping such as {exercise: neck-roll}")
+            return None
+        before = len(self.file.problems)
+        values = self.fields(node, ITEM_KEYS, "a routine item")
+        self.require(values, ("exercise",), node, "routine item")
+        ident = self.slug(values["exercise"], "exercise") if "exercise" in values else None
+        hold = self.duration(values["hold"], "hold", 1) if "hold" in values else None
+        reps = self.count(values["reps"], "reps", MAX_REPS) if "reps" in values else None
+        sets = self.count(values["sets"], "sets", MAX_SETS) if "sets" in values else None
+        sides = self.choice(values["sides"], "sides", SIDES) if "sides" in values else None
+        between = self.duration(values["between"], "between", 0) if "between" in values else None
+        if len(self.file.problems) != before or ident is None:
+            return None
+        return RoutineItem(
+            exercise=ident,
+            hold=hold[0] if hold else None,
+            hold_text=hold[1] if hold else None,
+            reps=reps,
+            sets=sets,
+            sides=sides,
+            origin=self.file.origin(node),
+            between=between[0] if between else None,
+        )

@@ -1,0 +1,269 @@
+"""Typed readers for single YAML nodes, reporting each problem at its line and column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from stretchcoach import durations
+from stretchcoach.catalogue.lookup import did_you_mean
+from stretchcoach.catalogue.yamltree import FileReport, Map, Node, Reported, Scalar, Seq, describe
+from stretchcoach.model import (
+    Exercise,
+    Routine,
+)
+
+# A dose bigger than this is a typo, and would compile into an absurd number of phases.
+MAX_REPS = 100
+MAX_SETS = 10
+
+T = TypeVar("T")
+Parsed = tuple[tuple[Exercise, ...], tuple[Routine, ...]]
+
+EXERCISE_KEYS = (
+    "id", "name", "kind", "targets", "muscles", "position", "equipment", "sides",
+    "hold", "reps", "sets", "work", "between", "discreet", "steps", "cautions", "source",
+)  # fmt: skip
+ROUTINE_KEYS = ("id", "name", "summary", "prepare", "rest", "items")
+ITEM_KEYS = ("exercise", "hold", "reps", "sets", "sides", "between")
+SOURCE_KEYS = ("title", "publisher", "says", "url")
+TOP_KEYS = ("schema", "exercises", "routines")
+
+# What to write, shown in "missing" and "no value" messages.
+EXAMPLES = {
+    "id": "id: neck-roll",
+    "name": "name: Neck roll",
+    "kind": "kind: stretch",
+    "targets": "targets: [neck]",
+    "muscles": "muscles: [upper trapezius]",
+    "position": "position: seated",
+    "equipment": "equipment: [chair]",
+    "sides": "sides: each",
+    "hold": "hold: 30s",
+    "reps": "reps: 10",
+    "sets": "sets: 1",
+    "work": "work: reps",
+    "between": "between: 2s",
+    "discreet": "discreet: true",
+    "steps": "steps: [Sit tall.]",
+    "cautions": "cautions: [Stop if it hurts.]",
+    "source": "source: [{title: ..., publisher: ..., says: ...}]",
+    "summary": "summary: Five minutes for the neck.",
+    "prepare": "prepare: 5s",
+    "rest": "rest: 10s",
+    "items": "items: [{exercise: neck-roll}]",
+    "exercise": "exercise: neck-roll",
+    "title": "title: The article's title",
+    "publisher": "publisher: Who published it",
+    "says": "says: hold 30 s, 2 reps",
+    "url": "url: https://example.org/article",
+    "schema": "schema: 1",
+}
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_INT = re.compile(r"[0-9]+")
+# C0/C1 controls (ESC starts terminal escape sequences) and bidi overrides (text that
+# displays differently from what it says); newline and tab are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Words YAML 1.1 reads as booleans; we read them as text, and say so when they look wrong.
+_YAML11_BOOLS = frozenset(
+    w
+    for word in ("yes", "no", "on", "off", "true", "false", "y", "n")
+    for w in (word, word.capitalize(), word.upper())
+)
+
+
+class Values:
+    """Typed readers of single nodes: text, slugs, choices, counts, durations; each problem
+    is reported at its node and the reader returns None."""
+
+    def __init__(self, file: FileReport, require_source: bool) -> None:
+        self.file = file
+        self.require_source = require_source
+        # Equal values share one object: a large catalogue repeats most of its text, and
+        # sharing makes the cached pickle several times smaller and faster to load.
+        self.shared: dict[Any, Any] = {}
+
+    def share(self, value: T) -> T:
+        shared: T = self.shared.setdefault(value, value)
+        return shared
+
+    # -- structure
+
+    def fields(self, node: Map, allowed: Sequence[str], what: str) -> dict[str, Node]:
+        """The mapping's values by key; unknown and duplicate keys are problems."""
+        out: dict[str, Node] = {}
+        first: dict[str, Node] = {}
+        for key_node, value in node.pairs:
+            if not isinstance(key_node, Scalar):
+                if not isinstance(key_node, Reported):
+                    self.file.problem(
+                        key_node, f"keys must be plain words, not {describe(key_node)}"
+                    )
+                continue
+            key = key_node.value
+            if key in first:
+                self.file.problem(
+                    key_node,
+                    f"duplicate key {key!r} (first at line {first[key].line}); remove one",
+                )
+                continue
+            first[key] = key_node
+            if key not in allowed:
+                suggestion = did_you_mean(key, allowed)
+                fix = (
+                    f"did you mean {suggestion!r}?"
+                    if suggestion
+                    else "allowed: " + ", ".join(allowed)
+                )
+                self.file.problem(key_node, f"unknown key {key!r} in {what}; {fix}")
+                continue
+            out[key] = value
+        return out
+
+    def require(self, values: dict[str, Node], keys: Iterable[str], node: Node, what: str) -> bool:
+        ok = True
+        for key in keys:
+            if key not in values:
+                self.file.problem(
+                    node, f"{what} is missing required key {key!r} (e.g. {EXAMPLES[key]})"
+                )
+                ok = False
+        return ok
+
+    def wrong(self, node: Node, key: str, expected: str) -> None:
+        if isinstance(node, Reported):
+            return
+        if isinstance(node, Scalar) and node.null:
+            self.file.problem(node, f"{key} has no value; write e.g. {EXAMPLES.get(key, expected)}")
+        else:
+            self.file.problem(node, f"{key} must be {expected}, not {describe(node)}")
+
+    # -- scalars
+
+    def text(self, node: Node, key: str, *, required: bool = True) -> str | None:
+        if not isinstance(node, Scalar) or node.null:
+            self.wrong(node, key, "text")
+            return None
+        value = node.value.strip()
+        if not value:
+            if required:
+                self.file.problem(node, f"{key} is empty; write e.g. {EXAMPLES.get(key, key)}")
+            return None
+        bad = _CONTROL.search(value)
+        if bad:
+            self.file.problem(
+                node,
+                f"{key} contains the control character U+{ord(bad.group()):04X}; "
+                "catalogue text must be plain text",
+            )
+            return None
+        return self.share(value)
+
+    def slug(self, node: Node, key: str) -> str | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if not SLUG.fullmatch(value):
+            fixed = "-".join(re.findall(r"[a-z0-9]+", value.lower())) or "my-exercise"
+            self.file.problem(
+                node,
+                f"{key} {value!r} is not a lowercase slug; use lowercase letters, digits "
+                f"and single hyphens, e.g. {fixed!r}",
+            )
+            return None
+        return value
+
+    def flag(self, node: Node, key: str) -> bool | None:
+        """`true` or `false`, exactly: YAML 1.1's yes/no/on/off are refused, not guessed."""
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        self.file.problem(node, f"{key} must be true or false, not {value!r}")
+        return None
+
+    def choice(self, node: Node, key: str, choices: Sequence[str], noun: str = "") -> str | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if value in choices:
+            return value
+        options = ", ".join(choices[:-1]) + " or " + choices[-1]
+        notes = []
+        if isinstance(node, Scalar) and node.plain and value in _YAML11_BOOLS:
+            truth = value.lower() in ("yes", "on", "true", "y")
+            notes.append(f"YAML 1.1 would read `{value}` as {'true' if truth else 'false'}")
+        suggestion = did_you_mean(value, choices)
+        if suggestion:
+            notes.append(f"did you mean {suggestion!r}?")
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        self.file.problem(node, f"unknown {noun or key} {value!r}; use {options}{extra}")
+        return None
+
+    def count(self, node: Node, key: str, limit: int) -> int | None:
+        if not isinstance(node, Scalar) or node.null:
+            self.wrong(node, key, "a whole number")
+            return None
+        if not node.plain:
+            self.file.problem(
+                node, f"{key} must be a whole number; remove the quotes around {node.value!r}"
+            )
+            return None
+        value = node.value.strip()
+        # Leading zeros are read as decimal: `010` is 10, never YAML 1.1's octal 8.
+        if not _INT.fullmatch(value):
+            self.file.problem(node, f"{key} must be a whole number, not {value!r}")
+            return None
+        number = int(value)
+        if number < 1:
+            self.file.problem(node, f"{key} must be at least 1, not {number}")
+            return None
+        if number > limit:
+            self.file.problem(node, f"{key} must be at most {limit}, not {number}")
+            return None
+        return number
+
+    def duration(self, node: Node, key: str, minimum: int) -> tuple[int, str] | None:
+        """Seconds and the text as written ("" when written as plain seconds)."""
+        if not isinstance(node, Scalar) or node.null:
+            self.wrong(node, key, "a duration")
+            return None
+        text = node.value.strip()
+        try:
+            seconds = durations.parse(text)
+        except durations.DurationError as error:
+            self.file.problem(node, f"bad {key}: {error}")
+            return None
+        except ValueError:  # durations.parse lets some non-ASCII digits ("²") through to int()
+            self.file.problem(
+                node, f"bad {key}: {text!r} is not a duration; write {durations.EXAMPLES}"
+            )
+            return None
+        if seconds < minimum:
+            unit = "second" if minimum == 1 else "seconds"
+            self.file.problem(node, f"{key} must be at least {minimum} {unit}, not {text!r}")
+            return None
+        return seconds, ("" if text.isdigit() else text)
+
+    def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
+        if not isinstance(node, Seq):
+            self.wrong(node, key, f"a list, e.g. {EXAMPLES.get(key, '[...]').split(': ', 1)[1]}")
+            return None
+        out = [self.text(item, f"each of {key}") for item in node.items]
+        if any(v is None for v in out):
+            return None
+        return self.share(tuple(v for v in out if v is not None))
+
+    def choices(
+        self, node: Node, key: str, choices: Sequence[str], noun: str
+    ) -> tuple[str, ...] | None:
+        if not isinstance(node, Seq):
+            self.wrong(node, key, f"a list, e.g. {EXAMPLES[key].split(': ', 1)[1]}")
+            return None
+        out = [self.choice(item, key, choices, noun) for item in node.items]
+        if any(v is None for v in out):
+            return None
+        return self.share(tuple(v for v in out if v is not None))

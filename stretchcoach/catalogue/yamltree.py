@@ -1,0 +1,183 @@
+"""YAML bytes -> a tree of nodes that keep their line and column; tags and aliases refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stretchcoach.errors import Problem
+from stretchcoach.model import (
+    Origin,
+)
+
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+# ---------------------------------------------------------------- the YAML tree
+
+
+class Node:
+    __slots__ = ("column", "line")
+    line: int
+    column: int
+
+
+class Scalar(Node):
+    __slots__ = ("plain", "value")
+
+    def __init__(self, value: str, plain: bool, line: int, column: int) -> None:
+        self.value, self.plain, self.line, self.column = value, plain, line, column
+
+    @property
+    def null(self) -> bool:
+        return self.plain and self.value in NULLS
+
+
+class Seq(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, column: int) -> None:
+        self.items: list[Node] = []
+        self.line, self.column = line, column
+
+
+class Map(Node):
+    __slots__ = ("key", "pairs")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.pairs: list[tuple[Node, Node]] = []
+        self.key: Node | None = None
+        self.line, self.column = line, column
+
+
+class Reported(Node):
+    """Stands where a rejected value (an alias) was; its problem is already reported."""
+
+    __slots__ = ()
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+def describe(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    if isinstance(node, Scalar):
+        return "nothing" if node.null else f"{node.value!r}"
+    return "an alias"
+
+
+class FileReport:
+    """One file being checked: its display name and the problems found so far."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node | tuple[int, int], message: str) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.problems.append(Problem(self.name, line, column, message))
+
+    def origin(self, node: Node) -> Origin:
+        return Origin(self.name, node.line, node.column)
+
+
+def tree(data: bytes, file: FileReport) -> Node | None:
+    """The document as a tree of nodes; tags, anchors and aliases become problems."""
+    import yaml  # imported here: a cached load never needs it
+
+    loader_class = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    loader = loader_class(data)
+    ev = yaml.events
+    root: Node | None = None
+    stack: list[Node] = []
+    documents = 0
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Seq):
+            parent.items.append(node)
+        elif isinstance(parent, Map):
+            if parent.key is None:
+                parent.key = node
+            else:
+                parent.pairs.append((parent.key, node))
+                parent.key = None
+
+    def check(event: Any, line: int, column: int) -> None:
+        if event.anchor is not None:
+            file.problem(
+                (line, column),
+                f"anchors such as '&{event.anchor}' are not allowed; write the value out in full",
+            )
+        if event.tag is not None:
+            file.problem(
+                (line, column),
+                f"tags such as {tag_text(event.tag)!r} are not allowed; write a plain value",
+            )
+
+    try:
+        while loader.check_event():
+            event: Any = loader.get_event()
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    check(event, line, column)
+                attach(Scalar(event.value, event.style in ("", None), line, column))
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    check(event, line, column)
+                node: Node = (
+                    Map(line, column) if kind is ev.MappingStartEvent else Seq(line, column)
+                )
+                attach(node)
+                stack.append(node)
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                stack.pop()
+            elif kind is ev.AliasEvent:
+                file.problem(
+                    (line, column),
+                    f"aliases such as '*{event.anchor}' are not allowed; "
+                    "write the value out in full",
+                )
+                attach(Reported(line, column))
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    file.problem(
+                        (line, column),
+                        "a catalogue file holds one YAML document; remove the second '---'",
+                    )
+                    break
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = error.problem or "invalid YAML"
+        if error.context:
+            message = f"{message} ({error.context})"
+        where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        file.problem(where, f"YAML syntax error: {message}")
+        return None
+    except yaml.reader.ReaderError as error:
+        file.problem(position(data, error.position), f"unreadable text: {error.reason}")
+        return None
+    finally:
+        loader.dispose()
+    return root
+
+
+def tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte `offset`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", "replace")) + 1
