@@ -291,3 +291,22 @@ def test_plan_discreet_generates_a_meeting_safe_session(home: Paths, cat: Catalo
     assert result.stdout.startswith("3-minute session: neck, upper-back, wrists, eyes")
     refused = CliRunner().invoke(app, ["plan", "desk-break", "--discreet"])
     assert refused.exit_code == 2
+
+
+# --- the README says what the data holds ----------------------------------------------------
+
+
+def test_the_readme_counts_and_routine_table_match_the_catalogue(cat: Catalogue):
+    readme = (SAFETY.parent.parent / "README.md").read_text(encoding="utf-8")
+    counts = re.search(
+        r"\((\d+) exercises, (\d+) routines; (\d+) of the exercises marked discreet\)", readme
+    )
+    assert counts, "the Sources and safety section states the counts"
+    discreet = sum(e.discreet for e in cat.exercises.values())
+    assert tuple(map(int, counts.groups())) == (len(cat.exercises), len(cat.routines), discreet)
+    table = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (\d+:\d\d) \|", readme, re.MULTILINE))
+    from stretchcoach.durations import format_clock
+
+    assert table == {
+        r.id: format_clock(compile_routine(r, cat).total_seconds) for r in cat.routines.values()
+    }
