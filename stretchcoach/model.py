@@ -24,6 +24,16 @@ AREAS = (
 )
 KINDS = ("stretch", "mobility", "strength", "posture", "release")
 POSITIONS = ("seated", "standing", "kneeling", "floor", "any")
+# Words users type for a position on the command line (--position), and the position meant.
+POSITION_SYNONYMS = {"sitting": "seated"}
+
+
+def canonical_position(word: str) -> str:
+    """`word` as a position name: lower case, a synonym replaced by its position."""
+    lowered = word.strip().lower()
+    return POSITION_SYNONYMS.get(lowered, lowered)
+
+
 SIDES = ("none", "each", "alternate")
 # hold: a static hold; reps: a move done in repetitions, each lasting `hold` seconds.
 WORKS = ("hold", "reps")
@@ -228,6 +238,7 @@ class ExerciseResult:
     targets: tuple[str, ...]
     done: bool  # every work phase ran to its end; False means skipped (maybe partly done)
     active_seconds: float  # seconds spent in its work phases, pauses excluded
+    reached: bool = True  # False: the session ended before this exercise began
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,7 @@ def test_help_lists_every_command_in_the_order_users_meet_them():
 def test_every_command_help_has_an_example(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output
+    assert "Example:" in result.output or "Examples:" in result.output
 
 
 def test_a_usage_error_is_one_message_and_exit_2(failing):

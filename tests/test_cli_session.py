@@ -193,6 +193,7 @@ def test_run_in_plain_mode_prints_each_phase_and_records_the_session(tiny, home,
         "[0:10] Chin tuck — rep 2/2 — hold 1s\n"
         "Session completed: Tiny routine\n"
         "Done 2 of 2 · skipped 0 · active time 6s · took 11s\n"
+        "Today: 6s\n"
         "  done     Neck tilt  4s\n"
         "  done     Chin tuck  2s\n"
     )
@@ -256,4 +257,4 @@ def test_help_has_an_example():
     for command in ("plan", "run"):
         out = invoke(command, "--help")
         assert out.exit_code == 0
-        assert f"Example:  stretchcoach {command}" in out.output
+        assert f"Examples:\n    stretchcoach {command} " in out.output

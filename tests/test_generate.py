@@ -136,20 +136,22 @@ def test_default_request_is_five_minutes_for_neck_upper_back_chest_and_shoulders
     }
     assert shape(plan) == [
         ("arm-circles", 15, 2, 1,
-         "warm-up: dynamic move before static holds (article 004); covers shoulders"),
+         "warm-up: dynamic move before static holds (Upper back pain exercises); covers shoulders"),
         ("wall-angels", 4, 10, 1,
-         "balance: works the upper back against the chest stretches (articles 000, 003); "
-         "covers upper-back, shoulders; 8–12 reps (article 004)"),
+         "balance: works the upper back against the chest stretches "
+         "(Neck tightness from desk work; How to relieve upper back tension); "
+         "covers upper-back, shoulders; 8–12 reps (Upper back pain exercises)"),
         ("scapular-push-up", 2, 10, 1,
-         "fills the time; covers upper-back, shoulders; 8–12 reps (article 004)"),
-        ("overhead-reach", 15, 3, 1, "covers chest, shoulders; held 15–30 s (article 004)"),
+         "fills the time; covers upper-back, shoulders; 8–12 reps (Upper back pain exercises)"),
+        ("overhead-reach", 15, 3, 1,
+         "covers chest, shoulders; held 15–30 s (Upper back pain exercises)"),
         ("hands-behind-head", 25, 1, 1,
-         "fills the time; covers chest, shoulders; held 15–30 s (article 004)"),
+         "fills the time; covers chest, shoulders; held 15–30 s (Upper back pain exercises)"),
         ("eagle-arms", 20, 1, 1,
-         "fills the time; covers upper-back, shoulders; held 15–30 s (article 004)"),
+         "fills the time; covers upper-back, shoulders; held 15–30 s (Upper back pain exercises)"),
         ("chin-to-chest", 30, 1, 1,
          "finish: a calm static stretch to end on; covers neck, upper-back; "
-         "held 15–30 s (article 004)"),
+         "held 15–30 s (Upper back pain exercises)"),
     ]  # fmt: skip
     assert plan.total_seconds == 300
 
@@ -220,7 +222,7 @@ def test_the_constraints_are_respected():
 def test_a_muscle_is_a_target_and_kind_narrows_the_choice():
     plan = generate(DESK, Request(minutes=2, targets=("rhomboids",), kind="strength"), today=DAY)
     assert [i.exercise.id for i in plan.items] == ["blade-squeeze"]
-    assert plan.items[0].reason == "covers rhomboids; 8–12 reps (article 004)"
+    assert plan.items[0].reason == "covers rhomboids; 8–12 reps (Upper back pain exercises)"
     assert band(2)[0] <= plan.total_seconds <= band(2)[1]
 
 
@@ -270,9 +272,9 @@ def test_too_short_to_cover_every_target():
     ("request_", "message", "hint"),
     [
         (Request(minutes=1), "--minutes must be between 2 and 60, not 1",
-         "a short break every hour beats one long session (article 003)"),
+         "--minutes 1 is too short for a session; ask for 2 or more"),
         (Request(minutes=61), "--minutes must be between 2 and 60, not 61",
-         "a short break every hour beats one long session (article 003)"),
+         "a short break every hour beats one long session (How to relieve upper back tension)"),
         (Request(targets=("nek",)), "unknown target 'nek'", "did you mean 'neck'?"),
         (Request(targets=("rhomboid",)), "unknown target 'rhomboid'",
          "did you mean 'rhomboids'?"),
@@ -574,7 +576,8 @@ def test_golden_default_session_on_the_builtin_catalogue(builtin: Catalogue):
         ("head-chest-stretch", 15, 2, 1),
     ]
     assert plan.items[1].reason == (
-        "balance: works the upper back against the chest stretches (articles 000, 003); "
+        "balance: works the upper back against the chest stretches "
+        "(Neck tightness from desk work; How to relieve upper back tension); "
         "covers upper-back, chest, shoulders; dose as its source gives it"
     )
     assert (plan.total_seconds, plan.prepare, plan.rest) == (300, 5, 5)

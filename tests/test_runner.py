@@ -206,12 +206,13 @@ def time_in(plan: Plan, index: int, offset: float = 2.5) -> float:
 @pytest.mark.parametrize(
     ("index", "offset", "lands"),
     [
-        (0, 2.5, 7),  # prepare of A: skip A, to B's prepare (past the rest)
-        (1, 0.5, 7),  # work
-        (3, 2.5, 7),  # switch
-        (6, 2.5, 7),  # the rest before B: end the rest, B begins
-        (7, 2.5, 11),  # B's prepare: skip B, the session ends
-        (9, 2.5, 11),  # the rest between B's sets
+        (0, 2.5, 1),  # prepare of A: A's first hold starts at once, A is not skipped
+        (1, 0.5, 7),  # work: on to B's prepare (past the rest)
+        (3, 2.5, 7),  # switch: part of A, so on to B
+        (6, 2.5, 8),  # the rest before B: B's first hold starts at once
+        (7, 2.5, 8),  # B's prepare: B's first hold starts at once
+        (9, 2.5, 10),  # the rest between B's sets: the next set starts at once
+        (10, 1.5, 11),  # B's last hold: B is the last, the session ends
     ],
 )
 def test_next_from_every_phase_kind(index, offset, lands):
@@ -267,7 +268,9 @@ def test_an_exercise_done_then_revisited_with_back_and_skipped_stays_done():
     at = time_in(plan, 6, 1.0)
     state = run_to(runner.start(plan, T0), at)
     state = runner.step(state, at, "b")
-    state = runner.step(state, at + 1, "n")
+    state = runner.step(state, at + 1, "n")  # from A's get-ready into A's first hold
+    assert state.index == 1
+    state = runner.step(state, at + 2, "n")
     assert runner.is_done(state, 0)
     assert state.index == 7
 
@@ -276,10 +279,10 @@ def test_keys_while_paused_keep_the_pause_and_the_new_phase_stays_full():
     plan = make_plan(SIDED, SETS)
     state = runner.step(runner.start(plan, T0), T0 + 1, " ")
     state = runner.step(state, T0 + 3, "n")
-    assert state.paused and state.index == 7
-    assert runner.remaining(state, T0 + 50) == 5.0
+    assert state.paused and state.index == 1
+    assert runner.remaining(state, T0 + 50) == 2.0
     state = runner.step(state, T0 + 60, " ")
-    assert state.deadline == T0 + 65
+    assert state.deadline == T0 + 62
 
 
 def test_quit_stops_and_credits_the_hold_so_far():

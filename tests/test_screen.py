@@ -77,11 +77,11 @@ def test_full_frame_at_80x24():
         "Upper trapezius stretch",
         "LEFT · rep 1 of 2 · set 1 of 1",
         "",
-        "                                ██████    ██████",
-        "                                    ██        ██",
-        "                                ██████    ██████",
-        "                                ██            ██",
-        "                                ██████    ██████",
+        "                                 ██████  ██████",
+        "                                     ██      ██",
+        "                                 ██████  ██████",
+        "                                 ██          ██",
+        "                                 ██████  ██████",
         "",
         "█████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   6%",
     ]
@@ -99,11 +99,11 @@ def test_compact_frame_at_40x12():
         "1/2                            3:03 left",
         "Upper trapezius stretch",
         "LEFT · rep 1 of 2 · set 1 of 1",
-        "                ███ ███",
-        "                  █   █",
-        "                ███ ███",
-        "                █     █",
-        "                ███ ███",
+        "             ██████  ██████",
+        "                 ██      ██",
+        "             ██████  ██████",
+        "             ██          ██",
+        "             ██████  ██████",
         "██░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   6%",
         "Next: Chin tuck",
         "spc pause·n next·b back·+ 10s·q quit",
@@ -200,17 +200,6 @@ def test_plain_lines_for_each_phase_kind():
 def test_plain_pause_lines():
     assert screen.plain_pause(snap_at(8, keys={7.0: " "})) == "[0:08] Paused"
     assert screen.plain_pause(snap_at(9, keys={7.0: " ", 8.5: " "})) == "[0:09] Resumed"
-
-
-def test_big_digits_draw_each_digit_in_blocks():
-    assert screen.big_digits("1:05") == (
-        " █    ███ ███",
-        "██  █ █ █ █  ",
-        " █    █ █ ███",
-        " █  █ █ █   █",
-        "███   ███ ███",
-    )
-    assert screen.big_digits("7", double=True)[0] == "██████"
 
 
 @pytest.mark.parametrize(

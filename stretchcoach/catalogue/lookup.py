@@ -6,7 +6,15 @@ import difflib
 from collections.abc import Collection, Iterable, Sequence
 
 from stretchcoach.errors import UsageError
-from stretchcoach.model import AREAS, KINDS, POSITIONS, Catalogue, Exercise, Routine
+from stretchcoach.model import (
+    AREAS,
+    KINDS,
+    POSITIONS,
+    Catalogue,
+    Exercise,
+    Routine,
+    canonical_position,
+)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -94,6 +102,8 @@ def filter_exercises(
             raise unknown(
                 "target", target, [*AREAS, *known_targets(catalogue)], "stretchcoach list"
             )
+    if position is not None and canonical_position(position) in POSITIONS:
+        position = canonical_position(position)
     if position is not None and position not in POSITIONS:
         raise unknown("position", position, POSITIONS, "stretchcoach list --help")
     if kind is not None and kind not in KINDS:

@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from stretchcoach import __version__
+from stretchcoach.cli import complete
 from stretchcoach.errors import StretchcoachError
 from stretchcoach.paths import Paths, resolve
 
@@ -114,7 +115,7 @@ app = typer.Typer(
         "Stop on pain, tingling or numbness; see `stretchcoach safety`."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; ids via cli/complete.py
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -148,7 +149,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON with stable
 PositionOption = Annotated[
     str | None,
     typer.Option(
-        "--position", "-p", metavar="POSITION", help="seated, standing, kneeling, floor or any."
+        "--position",
+        "-p",
+        metavar="POSITION",
+        help="seated (or sitting), standing, kneeling, floor or any.",
+        autocompletion=complete.positions,
     ),
 ]
 DiscreetOption = Annotated[
@@ -158,6 +163,10 @@ DiscreetOption = Annotated[
 KindOption = Annotated[
     str | None,
     typer.Option(
-        "--kind", "-k", metavar="KIND", help="stretch, mobility, strength, posture or release."
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="stretch, mobility, strength, posture or release.",
+        autocompletion=complete.kinds,
     ),
 ]

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from stretchcoach import __version__
+from stretchcoach.cli import complete
 from stretchcoach.cli.base import (
     CatalogueOption,
     DiscreetOption,
@@ -60,7 +61,11 @@ def list_(
     target: Annotated[
         list[str] | None,
         typer.Option(
-            "--target", "-t", metavar="AREA", help="Body area or muscle (repeatable: any of them)."
+            "--target",
+            "-t",
+            metavar="AREA",
+            help="Body area or muscle (repeatable: any of them).",
+            autocompletion=complete.targets,
         ),
     ] = None,
     position: PositionOption = None,
@@ -82,19 +87,28 @@ def list_(
             "--search", "-s", metavar="TEXT", help="Text in the id, name, muscles or steps."
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", "-w", help="Every column: targets and position as well."),
+    ] = False,
     catalogue: CatalogueOption = None,
     json: JsonOption = False,
 ) -> None:
     """List exercises, filtered by target, position, equipment, kind or text.
 
-    Example:  stretchcoach list --target upper-back --position seated
+    \b
+    Examples:
+      stretchcoach list --target upper-back --position seated
+      stretchcoach list --wide
     """
     from stretchcoach.catalogue.lookup import filter_exercises
     from stretchcoach.render.catalogue import (
         LIST_HEADERS,
+        LIST_NARROW,
         exercise_json,
         list_rows,
         list_table,
+        narrow_rows,
         plain_table,
     )
 
@@ -118,21 +132,31 @@ def list_(
         )
         return
     rows = list_rows(found)
+    headers = LIST_HEADERS if wide else LIST_NARROW
+    if not wide:
+        rows = narrow_rows(rows)
     if _terminal():
-        out_console().print(list_table(rows))
+        out_console().print(list_table(rows, headers))
     else:
-        sys.stdout.write(plain_table(LIST_HEADERS, rows))
+        sys.stdout.write(plain_table(headers, rows))
 
 
 @app.command()
 def show(
-    name: Annotated[str, typer.Argument(help="An exercise or routine id.", metavar="ID")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="An exercise or routine id.", metavar="ID", autocompletion=complete.names
+        ),
+    ],
     catalogue: CatalogueOption = None,
     json: JsonOption = False,
 ) -> None:
     """Show every detail of an exercise (or routine): dose, time, steps, cautions, sources.
 
-    Example:  stretchcoach show upper-trapezius-stretch
+    \b
+    Example:
+      stretchcoach show upper-trapezius-stretch
     """
     from stretchcoach.catalogue.lookup import lookup
     from stretchcoach.render.catalogue import (
@@ -156,18 +180,41 @@ def show(
 
 
 @app.command()
-def routines(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
+def routines(
+    short: Annotated[
+        bool,
+        typer.Option("--short", help="One line each: id, name and time, shortest first."),
+    ] = False,
+    catalogue: CatalogueOption = None,
+    json: JsonOption = False,
+) -> None:
     """List the routines, each with its exercises and total time.
 
-    Example:  stretchcoach routines --json
+    \b
+    Examples:
+      stretchcoach routines --short
+      stretchcoach routines --json
     """
-    from stretchcoach.render.catalogue import routine_json, routines_view
+    from stretchcoach.render.catalogue import (
+        ROUTINE_SHORT_HEADERS,
+        list_table,
+        plain_table,
+        routine_json,
+        routine_rows,
+        routines_view,
+    )
 
     loaded = _load(catalogue)
     if json:
         _print_json([routine_json(r, loaded) for r in loaded.routines.values()])
     elif not loaded.routines:
         err_console().print("No routines are defined.", markup=False)
+    elif short:
+        rows = routine_rows(loaded)
+        if _terminal():
+            out_console().print(list_table(rows, ROUTINE_SHORT_HEADERS))
+        else:
+            sys.stdout.write(plain_table(ROUTINE_SHORT_HEADERS, rows))
     else:
         _show(routines_view(loaded))
 
@@ -175,19 +222,36 @@ def routines(catalogue: CatalogueOption = None, json: JsonOption = False) -> Non
 @app.command()
 def validate(
     files: Annotated[
-        list[Path],
-        typer.Argument(help="Catalogue files or folders to check.", metavar="PATH..."),
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="Catalogue files or folders to check; default: your catalogue folder.",
+            metavar="[PATH]...",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check catalogue files: every problem is listed as FILE:LINE:COLUMN; exit 2 if any.
 
-    Example:  stretchcoach validate my-stretches.yaml
+    \b
+    Examples:
+      stretchcoach validate
+      stretchcoach validate my-stretches.yaml
     """
     from stretchcoach.catalogue.loader import check
     from stretchcoach.render.catalogue import ok_line
 
     problems: list[Problem] = []
-    results = check(files, paths())
+    where = paths()
+    own = not files
+    if own and not where.catalogue_dir.is_dir():
+        err_console().print(
+            f"nothing to check: your catalogue folder {where.catalogue_dir} does not exist yet",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    results = check(files or [where.catalogue_dir], where)
     for result in results:
         if result.problems:
             problems.extend(result.problems)
@@ -195,7 +259,14 @@ def validate(
             _write(ok_line(result.path, result.exercises, result.routines))
     if problems:
         raise CatalogueError(problems)
-    if not results:
+    if not results and own:
+        err_console().print(
+            f"nothing to check: your catalogue folder {where.catalogue_dir} has no *.yaml files",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif not results:
         raise StretchcoachError("no *.yaml or *.yml files found in the given folders")
 
 
@@ -203,7 +274,9 @@ def validate(
 def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
     """Show the version, where files are read and written, and what was loaded.
 
-    Example:  stretchcoach info
+    \b
+    Example:
+      stretchcoach info
     """
     from stretchcoach.render.catalogue import info_json, info_view
 
@@ -233,7 +306,9 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
 def safety() -> None:
     """Read the safety advice: when to stop, and when to see a professional.
 
-    Example:  stretchcoach safety
+    \b
+    Example:
+      stretchcoach safety
     """
     path = builtin_data_dir() / "safety.md"
     try:

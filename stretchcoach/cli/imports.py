@@ -15,11 +15,16 @@ from stretchcoach.errors import UsageError
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="A free-exercise-db exercises.json file.")],
+    source: Annotated[
+        Path, typer.Argument(help="A free-exercise-db exercises.json file.", metavar="PATH")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to write the YAML (default: your catalogue folder)."
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Where to write the YAML (default: your catalogue folder).",
         ),
     ] = None,
     force: Annotated[
@@ -31,7 +36,9 @@ def import_(
     Doses are filled by rule (stretches hold 15–30 s, strengthening 8–12 reps) where the
     records give none. The result is checked like any catalogue file before it is kept.
 
-    Example:  stretchcoach import exercises.json
+    \b
+    Example:
+      stretchcoach import exercises.json
     """
     from stretchcoach.catalogue.files import parse_file
     from stretchcoach.catalogue.importer import FORMAT, convert, parse_json, to_yaml

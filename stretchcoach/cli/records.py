@@ -70,14 +70,22 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def _parse_day(value: str | None) -> dt.date | None:
+def _parse_day(value: str | None, today: dt.date) -> dt.date | None:
+    """A --since value: YYYY-MM-DD, today, yesterday, or a count of days or weeks ago (7d, 2w)."""
     if value is None:
         return None
+    word = value.strip().lower()
+    if word in ("today", "yesterday"):
+        return today - dt.timedelta(days=0 if word == "today" else 1)
+    if len(word) > 1 and word[:-1].isdigit() and word[-1] in "dw":
+        days = int(word[:-1]) * (7 if word[-1] == "w" else 1)
+        return today - dt.timedelta(days=days)
     try:
-        return dt.datetime.strptime(value, "%Y-%m-%d").date()
+        return dt.datetime.strptime(word, "%Y-%m-%d").date()
     except ValueError:
         raise typer.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-01"
+            f"{value!r} is not a date; write YYYY-MM-DD (2024-05-01), today, yesterday, "
+            "or days or weeks ago (7d, 2w)"
         ) from None
 
 
@@ -90,8 +98,9 @@ def history(
         str | None,
         typer.Option(
             "--since",
-            help="Only sessions started on or after this local date (YYYY-MM-DD).",
-            metavar="DATE",
+            help="Only sessions started on or after this local day: YYYY-MM-DD, today, "
+            "yesterday, 7d (7 days ago), 2w (2 weeks ago).",
+            metavar="DAY",
         ),
     ] = None,
     as_json: JsonOption = False,
@@ -99,13 +108,14 @@ def history(
     """Show the latest sessions, newest first.
 
     \b
-    Example:
+    Examples:
+      stretchcoach history --since 7d
       stretchcoach history --since 2024-05-01 --limit 20
     """
     from stretchcoach.render.history import history_json, history_table
 
-    day = _parse_day(since)
     tz = local_zone()
+    day = _parse_day(since, clock().astimezone(tz).date())
     store = _open_existing()
     if store is None:
         if as_json:
@@ -131,7 +141,7 @@ def stats(as_json: JsonOption = False) -> None:
     """Show streaks, minutes per week and per body area, a 12-week calendar and tension change.
 
     \b
-    Example:
+    Examples:
       stretchcoach stats
       stretchcoach stats --json | jq .current_streak_days
     """
@@ -165,8 +175,14 @@ class ExportFormat(str, enum.Enum):
 def export(
     format_: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="csv: one row per exercise; json: as history --json."),
-    ],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            show_default=False,
+            help="csv (the default): one row per exercise; json: as history --json.",
+        ),
+    ] = ExportFormat.csv,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -174,11 +190,12 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Write every recorded session, oldest first, as CSV or JSON.
+    """Write every recorded session, oldest first, as CSV (the default) or JSON.
 
     \b
-    Example:
-      stretchcoach export --format csv --output sessions.csv
+    Examples:
+      stretchcoach export > sessions.csv
+      stretchcoach export --format json --output sessions.json
     """
     from stretchcoach.render.history import CSV_COLUMNS, csv_rows, history_json
 

@@ -21,73 +21,23 @@ from stretchcoach.cli.base import (
     out_console,
     paths,
 )
+from stretchcoach.cli.options import (
+    EquipmentOption,
+    ExcludeOption,
+    MinutesOption,
+    NameArgument,
+    PrepareOption,
+    RestOption,
+    SeedOption,
+    TargetOption,
+)
 from stretchcoach.errors import UsageError
+from stretchcoach.session.keys import KEYS_HELP_TEXT, keys_line
 
 if TYPE_CHECKING:
     from stretchcoach.model import Plan, SessionResult
+    from stretchcoach.session.cues import Voice
     from stretchcoach.session.loop import Keys
-
-
-def _seconds(value: str | None) -> int | None:
-    from stretchcoach.durations import DurationError, parse
-
-    if value is None:
-        return None
-    try:
-        return parse(value)
-    except DurationError as error:
-        raise typer.BadParameter(str(error)) from None
-
-
-NameArgument = Annotated[
-    str | None,
-    typer.Argument(
-        metavar="ROUTINE|EXERCISE",
-        help="A routine or exercise id; without one, a session is generated.",
-        show_default=False,
-    ),
-]
-MinutesOption = Annotated[
-    int | None, typer.Option("--minutes", "-m", metavar="N", help="Generate about N minutes.")
-]
-TargetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--target", "-t", metavar="AREA", help="Body area or muscle to cover (repeatable)."
-    ),
-]
-EquipmentOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--equipment",
-        "-e",
-        metavar="THING",
-        help="What you have (repeatable); `none` for nothing. Default: chair, desk, wall.",
-    ),
-]
-ExcludeOption = Annotated[
-    list[str] | None,
-    typer.Option("--exclude", "-x", metavar="ID", help="Leave this exercise out (repeatable)."),
-]
-SeedOption = Annotated[
-    int | None,
-    typer.Option("--seed", metavar="N", help="Seed for a repeatable choice; default: today."),
-]
-PrepareOption = Annotated[
-    str | None,
-    typer.Option(
-        "--prepare",
-        metavar="S",
-        callback=_seconds,
-        help='Get-ready time before each exercise, e.g. 5, "5s", "0:05".',
-    ),
-]
-RestOption = Annotated[
-    str | None,
-    typer.Option(
-        "--rest", metavar="S", callback=_seconds, help='Rest between exercises, e.g. 10, "10s".'
-    ),
-]
 
 
 def _build_plan(
@@ -176,7 +126,10 @@ def plan_command(
 ) -> None:
     """Show the timeline of a session: each exercise, its dose and time, and the total.
 
-    Example:  stretchcoach plan desk-break      stretchcoach plan --minutes 7 --target neck
+    \b
+    Examples:
+      stretchcoach plan desk-break
+      stretchcoach plan --minutes 7 --target neck
     """
     plan = _build_plan(
         name,
@@ -235,7 +188,19 @@ def _ask(when: str) -> int | None:
     return ask_check_in(when, read_line=sys.stdin.readline, write=write)
 
 
-@app.command("run")
+RUN_HELP = f"""Run a guided session with a live countdown and cues you can hear.
+
+{KEYS_HELP_TEXT}
+
+\b
+Examples:
+  stretchcoach run desk-break
+  stretchcoach run --minutes 3 --target wrists
+  stretchcoach run desk-break --voice --check-in
+"""
+
+
+@app.command("run", help=RUN_HELP, short_help="Run a guided session with a live countdown.")
 def run_command(
     name: NameArgument = None,
     minutes: MinutesOption = None,
@@ -253,8 +218,20 @@ def run_command(
     prepare: PrepareOption = None,
     rest: RestOption = None,
     no_sound: Annotated[
-        bool, typer.Option("--no-sound", help="No bell at each hold and side switch.")
+        bool, typer.Option("--no-sound", help="No bells and no voice: mute every cue.")
     ] = False,
+    voice: Annotated[
+        bool,
+        typer.Option("--voice", help="Speak the cues through spd-say, espeak-ng or say."),
+    ] = False,
+    voice_command: Annotated[
+        str | None,
+        typer.Option(
+            "--voice-command",
+            metavar="CMD",
+            help="Speak through CMD (the words are its last argument); implies --voice.",
+        ),
+    ] = None,
     no_log: Annotated[
         bool, typer.Option("--no-log", help="Do not record this session in the history.")
     ] = False,
@@ -263,10 +240,7 @@ def run_command(
     ] = False,
     catalogue: CatalogueOption = None,
 ) -> None:
-    """Run a guided session with a live countdown; keys: space n b + q.
-
-    Example:  stretchcoach run desk-break      stretchcoach run --minutes 3 --target wrists
-    """
+    """Run a guided session (help text: RUN_HELP, built from the one table of keys)."""
     from dataclasses import replace
 
     from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
@@ -300,20 +274,19 @@ def run_command(
     try:
         before = _ask("now") if check_in else None
         clock, keys, now_utc = _devices(stdin, keys_on)
-        bell = None if no_sound or not is_terminal(stdout) else _bell(stdout)
+        cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
         try:
             with Guard(stdin, stdout, keys=keys_on, screen=not plain) as guard:
                 if plain:
-                    view: Any = PlainView(_print_line)
                     if keys_on:
-                        _print_line("Keys: space pause · n next · b back · + 10s · q quit")
-                    result = run_session(
-                        plan, clock=clock, keys=keys, view=view, bell=bell, now_utc=now_utc
-                    )
+                        _print_line(f"Keys: {keys_line()}")
+                    view = cued(PlainView(_print_line))
+                    result = run_session(plan, clock=clock, keys=keys, view=view, now_utc=now_utc)
                 else:
-                    with LiveView(out_console(), redraw_needed=guard.take_redraw) as view:
+                    with LiveView(out_console(), redraw_needed=guard.take_redraw) as live:
+                        view = cued(live)
                         result = run_session(
-                            plan, clock=clock, keys=keys, view=view, bell=bell, now_utc=now_utc
+                            plan, clock=clock, keys=keys, view=view, now_utc=now_utc
                         )
         except SessionInterrupted as stopped:
             result, code = stopped.result, stopped.exit_code
@@ -321,22 +294,52 @@ def run_command(
             raise typer.Exit(stopped.exit_code) from None
         after = _ask("after the session") if check_in and code == 0 else None
         result = replace(result, check_in_before=before, check_in_after=after)
+        today = None
         if history is not None:
             history.record(result)
+            today = _today_minutes(history, result.started_at)
     finally:
         if history is not None:
             history.close()
-    _show_summary(result, plain)
+    _show_summary(result, plain, today)
+    if speaker is not None and speaker.failure:
+        err_console().print(f"warning: {speaker.failure}", markup=False, highlight=False)
     if code:
         raise typer.Exit(code)
 
 
-def _bell(stdout: Any) -> Callable[[], None]:
-    def ring() -> None:
-        stdout.write("\a")
+def _cues(
+    stdout: Any, *, no_sound: bool, voice: bool, command: str | None
+) -> tuple[Callable[[Any], Any], Voice | None]:
+    """What wraps a view in the session's cues (bells on a terminal, the voice), and the voice."""
+    from stretchcoach.session.cues import Bell, CuedView, Voice, voice_command
+    from stretchcoach.session.terminal import is_terminal
+
+    speaker = None
+    if (voice or command is not None) and not no_sound:
+        argv, warning = voice_command(command)
+        if warning:  # said once, before the screen is drawn; the session goes on
+            err_console().print(f"warning: {warning}", markup=False, highlight=False)
+        speaker = Voice(argv) if argv else None
+
+    def write(text: str) -> None:
+        stdout.write(text)
         stdout.flush()
 
-    return ring
+    bell = None if no_sound or not is_terminal(stdout) else Bell(write)
+    return (lambda view: CuedView(view, bell=bell, voice=speaker)), speaker
+
+
+def _today_minutes(history: Any, started: dt.datetime) -> float | None:
+    """Minutes of active time in sessions begun on `started`'s local day, this one included."""
+    from stretchcoach.errors import StretchcoachError
+
+    day = started.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        sessions = history.sessions(since=day.astimezone(dt.timezone.utc))
+    except StretchcoachError:
+        return None
+    return float(sum(s.result.active_seconds for s in sessions)) / 60
 
 
 def _print_line(line: str) -> None:
@@ -344,14 +347,14 @@ def _print_line(line: str) -> None:
     sys.stdout.flush()
 
 
-def _show_summary(result: SessionResult, plain: bool) -> None:
+def _show_summary(result: SessionResult, plain: bool, today: float | None) -> None:
     from stretchcoach.render.session import summary, summary_lines
 
     try:
         if plain:
-            sys.stdout.write("\n".join(summary_lines(result)) + "\n")
+            sys.stdout.write("\n".join(summary_lines(result, today_minutes=today)) + "\n")
             sys.stdout.flush()
         else:
-            out_console().print(summary(result))
+            out_console().print(summary(result, today_minutes=today))
     except OSError:
         pass  # the terminal hung up: the session is recorded, nobody is left to read this

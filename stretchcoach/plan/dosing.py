@@ -23,8 +23,8 @@ CATALOGUE_SPREAD = 0.5
 # active, facilitated stretching of article 000 (Upper Back and Neck Tightness from Desk Work?).
 STATIC_FROM_SECONDS = 10
 BALANCE_KINDS = ("strength", "posture")
-STATIC_NOTE = "held 15–30 s (article 004)"
-STRENGTH_NOTE = "8–12 reps (article 004)"
+STATIC_NOTE = "held 15–30 s (Upper back pain exercises)"
+STRENGTH_NOTE = "8–12 reps (Upper back pain exercises)"
 SOURCE_NOTE = "dose as its source gives it"
 # Words in a citation's `says` that mark a dose taken from a general rule, not from the source.
 GENERAL_RULE_WORDS = ("general rule", "article 004")

@@ -18,8 +18,11 @@ from stretchcoach.plan.request import Spec
 BACK_TARGETS = ("upper-back", "rhomboids", "middle trapezius", "mid trapezius", "lower trapezius")
 
 
-WARM_UP_RULE = "warm-up: dynamic move before static holds (article 004)"
-BALANCE_RULE = "balance: works the upper back against the chest stretches (articles 000, 003)"
+WARM_UP_RULE = "warm-up: dynamic move before static holds (Upper back pain exercises)"
+BALANCE_RULE = (
+    "balance: works the upper back against the chest stretches "
+    "(Neck tightness from desk work; How to relieve upper back tension)"
+)
 FINISH_RULE = "finish: a calm static stretch to end on"
 FILL_RULE = "fills the time"
 

@@ -13,6 +13,7 @@ from stretchcoach.model import (
     KINDS,
     POSITIONS,
     Catalogue,
+    canonical_position,
 )
 
 MIN_MINUTES = 2
@@ -60,7 +61,12 @@ def resolve(catalogue: Catalogue, request: Request, today: dt.date) -> Spec:
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise UsageError(
             f"--minutes must be between {MIN_MINUTES} and {MAX_MINUTES}, not {minutes}",
-            hint="a short break every hour beats one long session (article 003)",
+            hint=(
+                f"--minutes {minutes} is too short for a session; ask for {MIN_MINUTES} or more"
+                if minutes < MIN_MINUTES
+                else "a short break every hour beats one long session "
+                "(How to relieve upper back tension)"
+            ),
         )
     targets: list[str] = []
     known: list[str] | None = None
@@ -74,7 +80,10 @@ def resolve(catalogue: Catalogue, request: Request, today: dt.date) -> Spec:
             if target not in known:
                 raise unknown("target", raw, [*AREAS, *known], "stretchcoach list")
         targets.append(target)
-    position = choice("position", request.position, POSITIONS)
+    given = request.position
+    if given is not None and canonical_position(given) in POSITIONS:
+        given = canonical_position(given)  # `sitting` is `seated`
+    position = choice("position", given, POSITIONS)
     kind = choice("kind", request.kind, KINDS)
     for excluded in request.exclude:
         if excluded not in catalogue.exercises:

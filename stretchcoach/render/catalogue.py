@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 LIST_HEADERS = ("id", "name", "targets", "position", "dose", "time")
+# What `list` shows without --wide, so that it fits 80 columns.
+LIST_NARROW = ("id", "name", "dose", "time")
+ROUTINE_SHORT_HEADERS = ("id", "name", "time")
 _LABEL = "bold"
 _ID = "cyan"
 
@@ -45,10 +48,13 @@ _ID = "cyan"
 
 
 def dose_text(dose: Dose) -> str:
-    """The dose in short: "30s", "2s × 10 each side", "3s × 10, 3 sets"."""
-    out = describe(dose.hold, dose.hold_text)
-    if dose.reps > 1:
-        out += f" × {dose.reps}"
+    """The dose in short: "30s", "2s × 10 each side", "10 reps of 2s, 3 sets"."""
+    if dose.work == "reps":
+        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)}"
+    else:
+        out = describe(dose.hold, dose.hold_text)
+        if dose.reps > 1:
+            out += f" × {dose.reps}"
     if dose.sides == "each":
         out += " each side"
     elif dose.sides == "alternate":
@@ -59,9 +65,16 @@ def dose_text(dose: Dose) -> str:
 
 
 def dose_words(dose: Dose) -> str:
-    """The dose in words: "hold 2s, 10 times on each side (left, then right)"."""
-    times = "once" if dose.reps == 1 else f"{dose.reps} times"
-    out = f"hold {describe(dose.hold, dose.hold_text)}, {times}"
+    """The dose in words: "hold 2s, 10 times on each side", "10 reps of 2s each, ..."."""
+    if dose.work == "reps":
+        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)} each"
+        if dose.between > 0 and dose.reps > 1:
+            out += f", {format_seconds(dose.between)} to return between them"
+    else:
+        times = "once" if dose.reps == 1 else f"{dose.reps} times"
+        out = f"hold {describe(dose.hold, dose.hold_text)}, {times}"
+        if dose.between > 0 and dose.reps > 1:
+            out += f", {format_seconds(dose.between)} to relax between"
     if dose.sides == "each":
         out += " on each side (left, then right)"
     elif dose.sides == "alternate":
@@ -181,6 +194,19 @@ def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
     ]
 
 
+def narrow_rows(rows: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+    """The rows cut down to the LIST_NARROW columns."""
+    keep = [LIST_HEADERS.index(h) for h in LIST_NARROW]
+    return [tuple(row[i] for i in keep) for row in rows]
+
+
+def routine_rows(catalogue: Catalogue) -> list[tuple[str, ...]]:
+    """One row per routine (id, name, time), shortest first; ids break ties."""
+    timed = [(compile_routine(r, catalogue).total_seconds, r) for r in catalogue.routines.values()]
+    timed.sort(key=lambda pair: (pair[0], pair[1].id))
+    return [(r.id, r.name, format_clock(seconds)) for seconds, r in timed]
+
+
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
     widths = [len(h) for h in headers]
@@ -196,14 +222,14 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def list_table(rows: Sequence[Sequence[str]]) -> Table:
+def list_table(rows: Sequence[Sequence[str]], headers: Sequence[str] = LIST_HEADERS) -> Table:
     """The list as a Rich table for a terminal."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False, show_edge=False)
-    for header in LIST_HEADERS:
+    for header in headers:
         table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stretchcoach.durations import describe, format_seconds
-from stretchcoach.model import Plan, PlanItem
+from stretchcoach.model import Dose, Plan, PlanItem
 from stretchcoach.render.session import clean
 
 SIDES_WORDS = {"none": "both at once", "each": "each side", "alternate": "alternating"}
@@ -108,13 +108,27 @@ def plan_table(plan: Plan) -> Group:
             Text(SIDES_WORDS.get(item.dose.sides, item.dose.sides)),
             Text(str(item.dose.reps)),
             Text(str(item.dose.sets)),
-            Text(describe(item.dose.hold, item.dose.hold_text)),
+            Text(_each(item.dose)),
             Text(format_seconds(item_seconds(plan, index))),
         ]
         if reasons:
             row.append(Text(clean(item.reason)))
         table.add_row(*row)
     return Group(Text(heading(plan), style="bold"), table, Text(footer(plan)))
+
+
+def _each(dose: Dose) -> str:
+    """The hold column: the hold, or the time of one rep of a move done in reps."""
+    if dose.work == "reps":
+        return f"{format_seconds(dose.hold)} a rep"
+    return describe(dose.hold, dose.hold_text)
+
+
+def _amount(dose: Dose) -> str:
+    """Reps and their time: "3 × 30s" for holds, "10 reps of 2s" for moves done in reps."""
+    if dose.work == "reps":
+        return f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)}"
+    return f"{dose.reps} × {describe(dose.hold, dose.hold_text)}"
 
 
 def plan_text(plan: Plan) -> str:
@@ -125,7 +139,7 @@ def plan_text(plan: Plan) -> str:
         parts = [
             f"{index + 1}. {clean(item.exercise.name)}",
             SIDES_WORDS.get(dose.sides, dose.sides),
-            f"{dose.reps} × {describe(dose.hold, dose.hold_text)}",
+            _amount(dose),
         ]
         if dose.sets > 1:
             parts.append(f"{dose.sets} sets")

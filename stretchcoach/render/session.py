@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import math
+import textwrap
 import unicodedata
 
 from rich.console import Group
 from rich.text import Text
 
 from stretchcoach.durations import describe, format_clock, format_seconds
-from stretchcoach.model import PhaseKind, SessionResult, SessionStatus
+from stretchcoach.model import ExerciseResult, PhaseKind, SessionResult, SessionStatus
+from stretchcoach.session.keys import keys_line
 from stretchcoach.session.runner import Snapshot
 
 # Sizes below which a layout no longer fits.
 FULL = (60, 20)
 COMPACT = (40, 12)
 
-# A 3x5 block font, one string per row; "#" is a filled cell.
-_FONT = {
+# A 3x5 block font on a fixed grid: every row of a glyph has the glyph's width, blanks
+# included, so a left stroke stays on the left ("#" is a filled cell).
+FONT = {
     "0": ("###", "# #", "# #", "# #", "###"),
     "1": (" # ", "## ", " # ", " # ", "###"),
     "2": ("###", "  #", "###", "#  ", "###"),
@@ -30,9 +33,11 @@ _FONT = {
     "9": ("###", "# #", "###", "  #", "###"),
     ":": (" ", "#", " ", "#", " "),
 }
-KEYS_LINE = "space pause · n next · b back · + 10s · q quit"
-KEYS_LINE_PAUSED = "space resume · n next · b back · + 10s · q quit"
-KEYS_SHORT = "spc pause·n next·b back·+ 10s·q quit"
+# Cell sizes (columns, rows) of one font cell, smallest first: compact, 80x24, 120x40, 200x50.
+CELLS = ((1, 1), (2, 1), (4, 2), (6, 3))
+KEYS_LINE = keys_line()
+KEYS_LINE_PAUSED = keys_line(paused=True)
+KEYS_SHORT = keys_line(short=True)
 SUSPENDED_NOTICE = "Paused: the computer was asleep; that time was not counted. Space resumes."
 PAUSED_NOTICE = "PAUSED: press space to resume."
 
@@ -48,16 +53,26 @@ def countdown(seconds_left: float) -> str:
     return str(whole) if whole < 60 else format_clock(whole)
 
 
-def big_digits(text: str, *, double: bool = False) -> tuple[str, ...]:
-    """Five rows of block characters spelling `text` (digits and colons)."""
-    cell = "██" if double else "█"
-    blank = "  " if double else " "
-    rows = []
+def big_digits(text: str, *, cell: tuple[int, int] = (1, 1)) -> tuple[str, ...]:
+    """Rows of block characters spelling `text`; every row has the same width, blanks kept.
+
+    Glyphs are one blank cell apart; each font cell is `cell` = (columns, rows) characters.
+    """
+    columns, rows = cell
+    glyphs = [FONT[ch] for ch in text if ch in FONT]
+    out = []
     for row in range(5):
-        glyphs = [_FONT[ch][row] for ch in text if ch in _FONT]
-        line = blank.join(glyphs)
-        rows.append(line.replace("#", cell).replace(" ", blank))
-    return tuple(rows)
+        grid = " ".join(glyph[row] for glyph in glyphs)
+        line = "".join(("█" if mark == "#" else " ") * columns for mark in grid)
+        out.extend([line] * rows)
+    return tuple(out)
+
+
+def digits_cell(text: str, width: int, rows: int) -> tuple[int, int]:
+    """The largest cell size whose digits for `text` fit in `width` columns and `rows` rows."""
+    cells = len(" ".join("#" * len(FONT[ch][0]) for ch in text if ch in FONT))
+    fitting = [c for c in CELLS if cells * c[0] <= width and 5 * c[1] <= rows]
+    return fitting[-1] if fitting else CELLS[0]
 
 
 def layout(snap: Snapshot, width: int, height: int) -> tuple[Text, ...]:
@@ -70,7 +85,7 @@ def layout(snap: Snapshot, width: int, height: int) -> tuple[Text, ...]:
 
 
 def renderable(lines: tuple[Text, ...]) -> Group:
-    """The lines as one Rich renderable; every line is cropped, none wraps."""
+    """The lines as one Rich renderable; a line too long is cropped, none wraps."""
     return Group(*lines)
 
 
@@ -106,6 +121,10 @@ def _header(snap: Snapshot, width: int, short: bool) -> Text:
     return _line(out)
 
 
+def _reps(snap: Snapshot) -> bool:
+    return snap.work == "reps"
+
+
 def _title(snap: Snapshot) -> str:
     name = clean(snap.exercise.name) if snap.exercise else ""
     phase = snap.phase
@@ -118,8 +137,19 @@ def _title(snap: Snapshot) -> str:
     if phase.kind is PhaseKind.REST:
         return f"Rest between sets: {name}" if phase.set else "Rest"
     if phase.kind is PhaseKind.RELAX:
-        return f"Relax: {name}"
+        return f"Return: {name}" if _reps(snap) else f"Relax: {name}"
     return name
+
+
+def work_words(snap: Snapshot, *, short: bool = False) -> str:
+    """The rep of a work phase: "rep 3 of 10 · 2s" for reps, "rep 1 of 2" for holds."""
+    phase = snap.phase
+    if phase is None:
+        return ""
+    rep = f"rep {phase.rep}/{phase.reps}" if short else f"rep {phase.rep} of {phase.reps}"
+    if _reps(snap):
+        return f"{rep} · {format_seconds(snap.phase_seconds)}"
+    return rep
 
 
 def _detail(snap: Snapshot) -> str:
@@ -129,12 +159,13 @@ def _detail(snap: Snapshot) -> str:
     side = phase.side.upper() if phase.side else ""
     if phase.kind is PhaseKind.WORK:
         parts = [side] if side else []
-        parts += [f"rep {phase.rep} of {phase.reps}", f"set {phase.set} of {phase.sets}"]
+        parts += [work_words(snap), f"set {phase.set} of {phase.sets}"]
         return " · ".join(parts)
     if phase.kind is PhaseKind.SWITCH:
         return f"now {side}"
     if phase.kind is PhaseKind.RELAX:
-        return f"return to the start · rep {phase.rep} of {phase.reps} next"
+        what = "return to the start" if _reps(snap) else "relax"
+        return f"{what} · rep {phase.rep} of {phase.reps} next"
     if phase.kind is PhaseKind.PREPARE:
         return f"{side} side first" if side else "get into position"
     if phase.set:  # rest between sets
@@ -167,29 +198,58 @@ def _notice(snap: Snapshot) -> Text | None:
     return None
 
 
-def _digits(snap: Snapshot, double: bool) -> list[Text]:
+def _digits(snap: Snapshot, width: int, rows: int) -> list[Text]:
+    """The countdown in the largest digits that fit, on a fixed grid, centred as one block."""
     style = "dim" if snap.paused else "bold"
-    rows = big_digits(countdown(snap.phase_left), double=double)
-    return [_line(row, style=style, justify="center") for row in rows]
+    text = countdown(snap.phase_left)
+    drawn = big_digits(text, cell=digits_cell(text, width - 2, rows))
+    # Centre the block, never row by row: each row keeps its blanks and its left margin.
+    margin = " " * max(0, (width - len(drawn[0])) // 2)
+    return [_line(margin + row, style=style) for row in drawn]
+
+
+def wrap_steps(steps: tuple[str, ...], width: int, room: int) -> list[str]:
+    """The numbered steps wrapped to `width`; as many whole steps as fit in `room` lines."""
+    out: list[str] = []
+    for number, step in enumerate(steps, 1):
+        lead = f"{number}. "
+        lines = textwrap.wrap(
+            clean(step),
+            width=max(width, len(lead) + 1),
+            initial_indent=lead,
+            subsequent_indent=" " * len(lead),
+            break_on_hyphens=False,
+        ) or [lead.rstrip()]
+        if len(out) + len(lines) > room:
+            break
+        out.extend(lines)
+    return out
+
+
+# Lines of the full layout besides the digits and the steps.
+_FULL_FIXED = 10
 
 
 def _full(snap: Snapshot, width: int, height: int) -> tuple[Text, ...]:
+    notice = _notice(snap)
+    # The digits take two fifths of what the fixed lines leave (5 rows at least): 5 rows at
+    # 80x24, 10 at 120x40, 15 at 200x50; the steps get the rest.
+    digit_rows = max(5, (height - _FULL_FIXED - (1 if notice else 0)) * 2 // 5)
     top = [
         _header(snap, width, short=False),
         _line(),
         _line(_title(snap), style="bold"),
         _line(_detail(snap)),
         _line(),
-        *_digits(snap, double=True),
+        *_digits(snap, width, digit_rows),
         _line(),
         _bar(snap, width),
     ]
-    notice = _notice(snap)
     bottom = [_line(_coming(snap)), _line(KEYS_LINE_PAUSED if snap.paused else KEYS_LINE)]
     middle = [_line(), notice] if notice else [_line()]
     steps = snap.exercise.steps if snap.exercise else ()
-    room = height - len(top) - len(middle) - len(bottom)
-    shown = [_line(f"{n}. {clean(step)}") for n, step in enumerate(steps, 1)][: max(room, 0)]
+    room = max(0, height - len(top) - len(middle) - len(bottom))
+    shown = [_line(line) for line in wrap_steps(steps, width, room)]
     filler = [_line()] * max(0, room - len(shown))
     return (*top, *middle, *shown, *filler, *bottom)
 
@@ -200,7 +260,7 @@ def _compact(snap: Snapshot, width: int) -> tuple[Text, ...]:
         _header(snap, width, short=True),
         _line(_title(snap), style="bold"),
         _line(_detail(snap)),
-        *_digits(snap, double=False),
+        *_digits(snap, width, 5),
         _bar(snap, width),
         notice or _line(_coming(snap)),
         _line(KEYS_SHORT),
@@ -225,7 +285,8 @@ def one_line(snap: Snapshot, width: int) -> Text:
 
 def plain_line(snap: Snapshot) -> str:
     """One line for the phase just begun: "[0:05] Name — LEFT — rep 1/10 — hold 2s"."""
-    stamp = f"[{format_clock(snap.phase_elapsed_at)}]"
+    # The phase began at a planned whole second; a tick a few ms late must not read one early.
+    stamp = f"[{format_clock(round(snap.phase_elapsed_at))}]"
     phase = snap.phase
     name = clean(snap.exercise.name) if snap.exercise else ""
     if phase is None:
@@ -235,10 +296,11 @@ def plain_line(snap: Snapshot) -> str:
         parts = [name]
         if side:
             parts.append(side)
-        parts.append(f"rep {phase.rep}/{phase.reps}")
+        parts.append(work_words(snap, short=True))
         if phase.sets > 1:
             parts.append(f"set {phase.set}/{phase.sets}")
-        parts.append(f"hold {describe(snap.phase_seconds, snap.hold_text)}")
+        if not _reps(snap):
+            parts.append(f"hold {describe(snap.phase_seconds, snap.hold_text)}")
     elif phase.kind is PhaseKind.PREPARE:
         parts = [f"Get ready: {name}"]
         if side:
@@ -247,7 +309,7 @@ def plain_line(snap: Snapshot) -> str:
     elif phase.kind is PhaseKind.SWITCH:
         parts = [f"Switch sides: {side}", format_seconds(snap.phase_seconds)]
     elif phase.kind is PhaseKind.RELAX:
-        parts = [f"Relax: {name}", format_seconds(snap.phase_seconds)]
+        parts = [_title(snap), format_seconds(snap.phase_seconds)]
     elif phase.set:
         parts = [f"Rest before set {phase.set}/{phase.sets}", format_seconds(snap.phase_seconds)]
     else:
@@ -272,27 +334,67 @@ _STATUS_WORDS = {
 }
 
 
-def summary_lines(result: SessionResult) -> list[str]:
-    """The summary as plain lines: status, counts, active time, then each exercise."""
-    done = sum(1 for e in result.exercises if e.done)
-    skipped = len(result.exercises) - done
+def _mark(e: ExerciseResult) -> str:
+    if e.done:
+        return "done"
+    return "skipped" if e.reached else "not reached"
+
+
+def summary_lines(
+    result: SessionResult,
+    *,
+    today_minutes: float | None = None,
+    goal_minutes: int | None = None,
+) -> list[str]:
+    """The summary as plain lines: status, counts, tension, today, then each exercise.
+
+    `today_minutes` (this session included) and `goal_minutes` come from the history and the
+    settings; each line shows only when its data is given.
+    """
+    marks = [_mark(e) for e in result.exercises]
+    done = marks.count("done")
+    unreached = marks.count("not reached")
     took = (result.ended_at - result.started_at).total_seconds()
+    counts = f"Done {done} of {len(marks)} · skipped {len(marks) - done - unreached}"
+    if unreached:
+        counts += f" · not reached {unreached}"
     lines = [
         f"Session {_STATUS_WORDS[result.status]}: {clean(result.title)}",
-        f"Done {done} of {len(result.exercises)} · skipped {skipped} · "
-        f"active time {format_seconds(result.active_seconds)} · took {format_seconds(took)}",
+        f"{counts} · active time {format_seconds(result.active_seconds)} · "
+        f"took {format_seconds(took)}",
     ]
+    before, after = result.check_in_before, result.check_in_after
+    if before is not None and after is not None:
+        lines.append(f"Tension {before} → {after} (0-10)")
+    elif before is not None or after is not None:
+        when, value = ("before", before) if before is not None else ("after", after)
+        lines.append(f"Tension {when}: {value} (0-10)")
+    if today_minutes is not None:
+        today = f"Today: {format_seconds(today_minutes * 60)}"
+        if goal_minutes:
+            today += f" of your {goal_minutes}-minute goal"
+        lines.append(today)
     width = max((len(clean(e.name)) for e in result.exercises), default=0)
-    for e in result.exercises:
-        mark = "done   " if e.done else "skipped"
-        lines.append(f"  {mark}  {clean(e.name).ljust(width)}  {format_seconds(e.active_seconds)}")
+    mark_width = max([len("skipped"), *(len(m) for m in marks)])
+    for e, mark in zip(result.exercises, marks, strict=True):
+        name = clean(e.name).ljust(width)
+        lines.append(f"  {mark.ljust(mark_width)}  {name}  {format_seconds(e.active_seconds)}")
     return lines
 
 
-def summary(result: SessionResult) -> Group:
+_MARK_STYLES = {"done": "green", "skipped": "yellow", "not reached": "dim"}
+
+
+def summary(
+    result: SessionResult,
+    *,
+    today_minutes: float | None = None,
+    goal_minutes: int | None = None,
+) -> Group:
     """The summary as a Rich renderable (styled, never markup)."""
-    lines = summary_lines(result)
-    out = [Text(lines[0], style="bold"), Text(lines[1])]
-    for line, e in zip(lines[2:], result.exercises, strict=True):
-        out.append(Text(line, style="green" if e.done else "yellow"))
+    lines = summary_lines(result, today_minutes=today_minutes, goal_minutes=goal_minutes)
+    head = len(lines) - len(result.exercises)
+    out = [Text(lines[0], style="bold"), *(Text(line) for line in lines[1:head])]
+    for line, e in zip(lines[head:], result.exercises, strict=True):
+        out.append(Text(line, style=_MARK_STYLES[_mark(e)]))
     return Group(*out)

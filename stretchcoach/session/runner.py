@@ -46,6 +46,7 @@ class State:
     paused_since: float = 0.0
     suspended: bool = False  # paused because the clock jumped (sleep, Ctrl-Z)
     cue: bool = False  # a work phase or side switch began in this step
+    furthest: int = 0  # the furthest item whose own phases (not the rest before it) began
     finished: bool = False
     status: SessionStatus | None = None
     ended: float | None = None  # monotonic time the session ended
@@ -62,6 +63,7 @@ class Snapshot:
     items: int
     exercise: Exercise | None
     hold_text: str
+    work: str  # "hold" | "reps": how the exercise's work phases are done
     phase_seconds: int  # the phase's length, `+` included
     phase_left: float
     session_left: float
@@ -164,6 +166,7 @@ def snapshot(state: State, now: float) -> Snapshot:
         items=len(plan.items),
         exercise=plan_item.exercise if plan_item else None,
         hold_text=plan_item.dose.hold_text if plan_item else "",
+        work=plan_item.dose.work if plan_item else "hold",
         phase_seconds=(phase.seconds + state.extra) if phase else 0,
         phase_left=left,
         session_left=0.0 if finished else left + later,
@@ -195,7 +198,7 @@ def result(
     ended_at: dt.datetime,
     status: SessionStatus,
 ) -> SessionResult:
-    """The record of the session: each exercise done or skipped, with its active seconds."""
+    """The record of the session: each exercise done, skipped or not reached, with its time."""
     exercises = tuple(
         ExerciseResult(
             exercise_id=item.exercise.id,
@@ -203,6 +206,7 @@ def result(
             targets=item.exercise.targets,
             done=is_done(state, index),
             active_seconds=round(state.active[index], 3),
+            reached=index <= state.furthest,
         )
         for index, item in enumerate(plan.items)
     )
@@ -253,6 +257,7 @@ def _enter(state: State, plan: Plan, index: int, at: float) -> State:
         serial=state.serial + 1,
         paused_since=at if state.paused else state.paused_since,
         cue=_is_cue(phase),
+        furthest=state.furthest if _is_between_rest(phase) else max(state.furthest, phase.item),
     )
 
 
@@ -276,8 +281,9 @@ def _press(state: State, plan: Plan, now: float, key: str) -> State:
         return stop(state, now, SessionStatus.STOPPED)
     if key == "n":
         state = _credit_partial(state, plan, now)
-        if _is_between_rest(phase):  # the rest before an exercise: get on with it
-            return _enter(state, plan, _first_phase(plan, phase.item), now)
+        if phase.kind in (PhaseKind.PREPARE, PhaseKind.REST):
+            # Waiting for what comes next (get ready, rest): start it now, never skip it.
+            return _enter(state, plan, _next_work(plan, state.index), now)
         return _enter(state, plan, _first_phase(plan, phase.item + 1), now)
     if key == "b":
         state = _credit_partial(state, plan, now)
@@ -313,6 +319,14 @@ def _first_phase(plan: Plan, item: int) -> int:
     for index, phase in enumerate(plan.phases):
         if phase.item == item and not _is_between_rest(phase):
             return index
+    return len(plan.phases)
+
+
+def _next_work(plan: Plan, index: int) -> int:
+    """Index of the first work phase after `index`."""
+    for later in range(index + 1, len(plan.phases)):
+        if plan.phases[later].kind is PhaseKind.WORK:
+            return later
     return len(plan.phases)
 
 
