@@ -1,4 +1,7 @@
-"""The built-in catalogue: complete, sourced, timed as promised, and in our own words."""
+"""The built-in catalogue: complete, sourced, timed as promised, and in our own words.
+
+Issue 12's fidelity fixes are pinned one by one in tests/test_catalogue_v2.py.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from stretchcoach.model import (
     KINDS,
     POSITIONS,
     SIDES,
+    WORKS,
     Catalogue,
     Dose,
     Exercise,
@@ -69,7 +73,7 @@ REQUIRED_EXERCISES = [
     "door-frame-back-rotation",
     "cross-body-shoulder-stretch",
     "arm-circles",
-    "neck-circles",
+    "neck-half-circles",
     "shoulder-shrugs",
     "shoulder-rolls",
     "head-chest-stretch",
@@ -83,16 +87,35 @@ REQUIRED_EXERCISES = [
     "wall-push-up",
     "banded-seated-row",
     "two-minute-walk",
+    # issue 12: the whole desk worker
+    "wrist-flexor-stretch",
+    "wrist-extensor-stretch",
+    "prayer-stretch",
+    "tendon-glides",
+    "twenty-twenty-twenty",
+    "focus-shift",
+    "palming",
+    "seated-figure-four",
+    "standing-hip-flexor-stretch",
+    "seated-hamstring-stretch",
+    "standing-calf-stretch",
+    "thoracic-extension-chair",
+    "neck-rotation",
+    "seated-pelvic-tilt",
+    "calf-raises",
 ]
-REQUIRED_ROUTINES = ["desk-break", "neck-relief", "posture-strength", "daily-15", "micro-break"]
+REQUIRED_ROUTINES = [
+    "desk-break", "neck-relief", "posture-strength", "daily-15", "micro-break",
+    "typing-reset", "eye-break", "meeting-minute", "standing-desk-break", "end-of-day",
+]  # fmt: skip
 
 EXERCISE_KEYS = {
     "id", "name", "kind", "targets", "muscles", "position", "equipment", "sides",
-    "hold", "reps", "sets", "steps", "cautions", "source",
+    "hold", "reps", "sets", "work", "between", "discreet", "steps", "cautions", "source",
 }  # fmt: skip
 SOURCE_KEYS = {"title", "publisher", "says", "url"}
 ROUTINE_KEYS = {"id", "name", "summary", "prepare", "rest", "items"}
-ITEM_KEYS = {"exercise", "hold", "reps", "sets", "sides"}
+ITEM_KEYS = {"exercise", "hold", "reps", "sets", "sides", "between"}
 EQUIPMENT = {
     "chair", "desk", "wall", "doorway", "foam-roller", "massage-ball", "band", "mat", "towel",
 }  # fmt: skip
@@ -117,12 +140,15 @@ def _count(value: str, what: str) -> int:
 
 def _dose(entry: dict[str, Any], base: Dose | None = None) -> Dose:
     hold_text = entry.get("hold")
+    between = entry.get("between")
     return Dose(
         hold=durations.parse(hold_text) if hold_text else base.hold,  # type: ignore[union-attr]
         reps=_count(entry["reps"], "reps") if "reps" in entry else (base.reps if base else 1),
         sets=_count(entry["sets"], "sets") if "sets" in entry else (base.sets if base else 1),
         sides=entry.get("sides", base.sides if base else "none"),
         hold_text=hold_text or "",
+        work=base.work if base else entry.get("work", "hold"),
+        between=durations.parse(between) if between else (base.between if base else 0),
     )
 
 
@@ -141,6 +167,7 @@ def build_from_yaml() -> Catalogue:
             steps=tuple(e.get("steps", ())),
             cautions=tuple(e.get("cautions", ())),
             sources=tuple(Source(**s) for s in e["source"]),
+            discreet=e.get("discreet") == "true",
         )
         for e in RAW_EXERCISES
     }
@@ -149,6 +176,7 @@ def build_from_yaml() -> Catalogue:
         items = []
         for item in r["items"]:
             hold = item.get("hold")
+            between = item.get("between")
             items.append(
                 RoutineItem(
                     exercise=item["exercise"],
@@ -157,6 +185,7 @@ def build_from_yaml() -> Catalogue:
                     reps=_count(item["reps"], "reps") if "reps" in item else None,
                     sets=_count(item["sets"], "sets") if "sets" in item else None,
                     sides=item.get("sides"),
+                    between=durations.parse(between) if between else None,
                 )
             )
         routines[r["id"]] = Routine(
@@ -204,12 +233,18 @@ def test_exercise_uses_only_schema_keys_and_values(entry: dict[str, Any]):
     assert entry["targets"] and set(entry["targets"]) <= set(AREAS)
     assert set(entry.get("equipment", [])) <= EQUIPMENT
     assert durations.parse(entry["hold"]) > 0
+    assert entry.get("work", "hold") in WORKS
+    assert entry.get("discreet", "false") in ("true", "false")
+    if "between" in entry:
+        assert durations.parse(entry["between"]) > 0
     for key in ("reps", "sets"):
         if key in entry:
             _count(entry[key], key)
     assert entry.get("steps") and entry.get("cautions"), "every exercise has steps and cautions"
     for source in entry["source"]:
         assert {"title", "publisher", "says"} <= set(source) <= SOURCE_KEYS
+        if source["title"] not in SEED_ARTICLES:  # a public page: cited with its address
+            assert re.fullmatch(r"https?://\S+", source.get("url", "")), source["title"]
 
 
 @pytest.mark.parametrize("entry", RAW_ROUTINES, ids=lambda r: r.get("id", "?"))
@@ -222,6 +257,8 @@ def test_routine_uses_only_schema_keys_and_values(entry: dict[str, Any]):
         assert set(item) <= ITEM_KEYS and "exercise" in item
         if "hold" in item:
             assert durations.parse(item["hold"]) > 0
+        if "between" in item:
+            assert durations.parse(item["between"]) >= 0
         assert item.get("sides", "none") in SIDES
 
 
@@ -234,8 +271,17 @@ def test_ids_are_unique_across_exercises_and_routines():
 
 
 def test_the_catalogue_is_big_enough(catalogue: Catalogue):
-    assert len(catalogue.exercises) >= 35
-    assert len(catalogue.routines) >= 5
+    assert len(catalogue.exercises) >= 75
+    assert len(catalogue.routines) >= 12
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_every_area_has_at_least_four_exercises(catalogue: Catalogue, area: str):
+    assert sum(area in e.targets for e in catalogue.exercises.values()) >= 4
+
+
+def test_at_least_twelve_exercises_are_discreet(catalogue: Catalogue):
+    assert sum(e.discreet for e in catalogue.exercises.values()) >= 12
 
 
 @pytest.mark.parametrize("exercise_id", REQUIRED_EXERCISES)
@@ -248,13 +294,28 @@ def test_required_routine_exists(catalogue: Catalogue, routine_id: str):
     assert routine_id in catalogue.routines
 
 
-def test_every_exercise_cites_a_seed_article(catalogue: Catalogue):
+def test_every_citation_names_its_publisher_and_what_it_says(catalogue: Catalogue):
     for exercise in catalogue.exercises.values():
         assert exercise.sources, exercise.id
         for source in exercise.sources:
-            assert source.title in SEED_ARTICLES, (exercise.id, source.title)
-            assert source.publisher == SEED_ARTICLES[source.title], (exercise.id, source.title)
+            if source.title in SEED_ARTICLES:
+                assert source.publisher == SEED_ARTICLES[source.title], (exercise.id, source.title)
+                assert source.url is None, exercise.id
+            else:
+                assert source.publisher.strip() and source.url, (exercise.id, source.title)
             assert source.says.strip(), exercise.id
+
+
+# Exercises for the neck or upper back that no article describes; each cites a public page.
+NOT_IN_THE_ARTICLES = {"wall-angels"}  # its citation of article 002 was wrong (issue 12)
+
+
+def test_the_five_articles_stay_the_source_for_the_neck_and_upper_back(catalogue: Catalogue):
+    for exercise in catalogue.exercises.values():
+        if exercise.id in NOT_IN_THE_ARTICLES:
+            continue
+        if {"neck", "upper-back"} & set(exercise.targets):
+            assert any(s.title in SEED_ARTICLES for s in exercise.sources), exercise.id
 
 
 def test_every_routine_item_resolves_and_compiles(catalogue: Catalogue):
@@ -270,6 +331,12 @@ def test_every_routine_item_resolves_and_compiles(catalogue: Catalogue):
         ("desk-break", 4 * 60 + 30, 5 * 60 + 30),
         ("daily-15", 14 * 60, 16 * 60),
         ("micro-break", 60 + 45, 2 * 60 + 30),
+        ("desk-reset", 60 + 45, 2 * 60 + 15),
+        ("typing-reset", 3 * 60 + 30, 4 * 60 + 30),
+        ("eye-break", 60 + 45, 2 * 60 + 30),
+        ("meeting-minute", 55, 75),
+        ("standing-desk-break", 4 * 60, 5 * 60),
+        ("end-of-day", 4 * 60 + 30, 5 * 60 + 30),
     ],
 )
 def test_routine_lasts_what_its_name_promises(
@@ -293,7 +360,9 @@ ARTICLE_DOSES = [
     ("cross-body-shoulder-stretch", 30, 1, 1, "each"),  # 001: half a minute each arm
     ("door-frame-back-rotation", 10, 1, 1, "each"),  # 001: about 10 s each way
     ("shoulder-shrugs", 2, 10, 3, "none"),  # 001: a couple of seconds, 3 sets of 10
-    ("overhead-reach", 5, 3, 1, "none"),  # 001: count to 5
+    ("overhead-reach", 5, 3, 1, "none"),  # 001: count to 5 (3 reps: 004's 15-30 s rule)
+    ("chin-tuck", 3, 10, 1, "none"),  # SIRA NSW: 10 retractions every hour of sitting
+    ("wall-angels", 5, 10, 1, "none"),  # Elevate PT: 10 reps, 2-3 s hold at the bottom
     ("banded-seated-row", 5, 10, 1, "none"),  # 003: 1/3/1/0 tempo
     ("two-minute-walk", 120, 1, 1, "none"),  # 003: 2 minutes every hour
 ]
@@ -308,9 +377,9 @@ def test_dose_is_the_one_the_article_gives(
 
 
 def test_general_rules_named_in_says_are_the_rules_applied(catalogue: Catalogue):
-    # Where `says` names article 004's rule, the dose must keep to it.
+    # Where a citation of article 004 names one of its rules, the dose must keep to it.
     for exercise in catalogue.exercises.values():
-        says = " ".join(s.says for s in exercise.sources)
+        says = " ".join(s.says for s in exercise.sources if s.title == "Upper back pain exercises")
         dose = exercise.dose
         per_side = dose.hold * dose.reps * dose.sets
         if "15-30 s" in says:
@@ -323,7 +392,7 @@ def test_general_rules_named_in_says_are_the_rules_applied(catalogue: Catalogue)
 
 # --- Our own words --------------------------------------------------------------------------
 
-WINDOW = 8
+WINDOW = 6
 
 
 def words(text: str) -> list[str]:
@@ -336,19 +405,39 @@ def windows(text: str) -> Iterator[tuple[str, ...]]:
         yield tuple(found[start : start + WINDOW])
 
 
+def strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    """Every string scalar in a YAML tree: (where, text)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            label = value.get("id", index) if isinstance(value, dict) else index
+            yield from strings(value, f"{where}[{label}]")
+    elif isinstance(node, str):
+        yield where, node
+
+
 def our_texts() -> Iterator[tuple[str, str]]:
-    """Every sentence we wrote for people to read: (where, text)."""
-    for entry in RAW_EXERCISES:
-        for key in ("steps", "cautions"):
-            for line in entry.get(key, []):
-                yield f"{entry['id']} {key}", line
-    for entry in RAW_ROUTINES:
-        yield f"{entry['id']} summary", entry.get("summary", "")
-    yield "safety.md", SAFETY.read_text(encoding="utf-8")
+    """Every string in data/ - steps, cautions, summaries, citations, safety notes - with the
+    seed articles' own titles taken out: a title is a name, quoted on purpose."""
+    found = [(where, text) for path in FILES for where, text in strings(raw(path), path.name)]
+    found.append(("safety.md", SAFETY.read_text(encoding="utf-8")))
+    for where, text in found:
+        for title in SEED_ARTICLES:
+            text = text.replace(title, " ")
+        yield where, text
+
+
+def test_every_string_in_data_is_looked_at():
+    texts = dict(our_texts())
+    assert any(".source[0].says" in where for where in texts)
+    assert any(where.endswith(".publisher") for where in texts)
+    assert any(".steps[" in where for where in texts) and "safety.md" in texts
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles (../shared/seeds) are absent")
-def test_no_eight_word_run_is_copied_from_the_seed_articles():
+def test_no_six_word_run_is_copied_from_the_seed_articles():
     seen: set[tuple[str, ...]] = set()
     for article in sorted(SEEDS.glob("*.txt")):
         seen.update(windows(article.read_text(encoding="utf-8")))
@@ -385,7 +474,8 @@ def test_safety_notes_carry_every_point_and_read_well_in_a_terminal():
     ):
         assert point in lowered, point
     lines = text.splitlines()
-    assert max(len(line) for line in lines) <= 72
+    # a web address cannot be wrapped: it stands alone on its line
+    assert [ln for ln in lines if len(ln) > 72 and not re.fullmatch(r" +https?://\S+", ln)] == []
     assert not any(line.lstrip().startswith(("|", "#", "```")) for line in lines)
 
 

@@ -47,7 +47,9 @@ def complete_bash(words: str, **env: str) -> list[str]:
 
 
 def test_routine_and_exercise_ids_complete_from_the_catalogue(home):
-    assert complete_bash("stretchcoach run desk") == ["desk-break", "desk-reset"]
+    assert complete_bash("stretchcoach run desk-") == [
+        "desk-break", "desk-reset", "desk-wrist-extension-stretch", "desk-wrist-flexion-stretch",
+    ]  # fmt: skip
     assert complete_bash("stretchcoach show chin-tu") == ["chin-tuck"]
     assert complete_bash("stretchcoach plan --exclude chin-t") == ["chin-tuck", "chin-to-chest"]
 
@@ -117,7 +119,7 @@ def test_routines_short_is_id_name_and_time_shortest_first(home):
     times = [line.split()[-1] for line in lines[1:]]
     seconds = [int(m) * 60 + int(s) for m, s in (t.split(":") for t in times)]
     assert seconds == sorted(seconds)
-    assert lines[1].startswith("desk-reset ")
+    assert lines[1].startswith("meeting-minute ")  # the shortest built-in routine, 1:07
 
 
 # --- validate, export, history -----------------------------------------------------------

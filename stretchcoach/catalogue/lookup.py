@@ -90,10 +90,12 @@ def filter_exercises(
     equipment: Sequence[str] | None = None,
     kind: str | None = None,
     search: str | None = None,
+    discreet: bool = False,
 ) -> list[Exercise]:
     """The exercises matching every filter given; UsageError naming an unknown value.
 
-    `targets` match any of them; `equipment` is what the user has (`none` means nothing).
+    `targets` match any of them; `equipment` is what the user has (`none` means nothing);
+    `discreet` keeps those doable in a meeting or on a video call.
     """
     for target in targets:
         if target.strip().lower() not in _target_names(catalogue):
@@ -120,6 +122,8 @@ def filter_exercises(
         if kind is not None and exercise.kind != kind:
             continue
         if search and not matches_search(exercise, search):
+            continue
+        if discreet and not exercise.discreet:
             continue
         out.append(exercise)
     return out

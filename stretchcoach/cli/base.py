@@ -156,6 +156,10 @@ PositionOption = Annotated[
         autocompletion=complete.positions,
     ),
 ]
+DiscreetOption = Annotated[
+    bool,
+    typer.Option("--discreet", help="Only moves you can do in a meeting or on a video call."),
+]
 KindOption = Annotated[
     str | None,
     typer.Option(

@@ -13,6 +13,7 @@ from stretchcoach import __version__
 from stretchcoach.cli import complete
 from stretchcoach.cli.base import (
     CatalogueOption,
+    DiscreetOption,
     JsonOption,
     KindOption,
     PositionOption,
@@ -79,6 +80,7 @@ def list_(
         ),
     ] = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     search: Annotated[
         str | None,
         typer.Option(
@@ -118,6 +120,7 @@ def list_(
         equipment=equipment,
         kind=kind,
         search=search,
+        discreet=discreet,
     )
     if json:
         _print_json([exercise_json(e, loaded) for e in found])

@@ -12,6 +12,7 @@ import typer
 
 from stretchcoach.cli.base import (
     CatalogueOption,
+    DiscreetOption,
     JsonOption,
     KindOption,
     PositionOption,
@@ -51,6 +52,7 @@ def _build_plan(
     kind: str | None,
     seed: int | None,
     prepare: int | None,
+    discreet: bool = False,
     rest: int | None,
 ) -> Plan:
     """The plan for a named routine or exercise, or a generated one."""
@@ -65,6 +67,7 @@ def _build_plan(
         "--equipment": equipment is not None,
         "--exclude": bool(exclude),
         "--kind": kind is not None,
+        "--discreet": discreet,
         "--seed": seed is not None,
     }
     loaded = load(paths(), catalogue or ())
@@ -94,6 +97,7 @@ def _build_plan(
         exclude=tuple(exclude or ()),
         kind=kind,
         seed=seed,
+        discreet=discreet,
     )
     return generate(loaded, request, today=dt.date.today(), prepare=prepare, rest=rest)
 
@@ -107,6 +111,7 @@ def plan_command(
     equipment: EquipmentOption = None,
     exclude: ExcludeOption = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     seed: SeedOption = None,
     prepare: PrepareOption = None,
     rest: RestOption = None,
@@ -136,6 +141,7 @@ def plan_command(
         exclude=exclude,
         kind=kind,
         seed=seed,
+        discreet=discreet,
         prepare=prepare,  # type: ignore[arg-type]  # the callback made it seconds
         rest=rest,  # type: ignore[arg-type]
     )
@@ -203,6 +209,7 @@ def run_command(
     equipment: EquipmentOption = None,
     exclude: ExcludeOption = None,
     kind: KindOption = None,
+    discreet: DiscreetOption = False,
     seed: SeedOption = None,
     plain: Annotated[
         bool,
@@ -249,6 +256,7 @@ def run_command(
         exclude=exclude,
         kind=kind,
         seed=seed,
+        discreet=discreet,
         prepare=prepare,  # type: ignore[arg-type]  # the callback made it seconds
         rest=rest,  # type: ignore[arg-type]
     )

@@ -25,12 +25,17 @@ STATIC_FROM_SECONDS = 10
 BALANCE_KINDS = ("strength", "posture")
 STATIC_NOTE = "held 15–30 s (Upper back pain exercises)"
 STRENGTH_NOTE = "8–12 reps (Upper back pain exercises)"
+SOURCE_NOTE = "dose as its source gives it"
+# Words in a citation's `says` that mark a dose taken from a general rule, not from the source.
+GENERAL_RULE_WORDS = ("general rule", "article 004")
 
 
 def dosing(exercise: Exercise) -> str:
-    """How the generator may dose `exercise`: "static", "strength" or "catalogue"."""
+    """How the generator may dose `exercise`: "source", "static", "strength" or "catalogue"."""
     dose = exercise.dose
-    if exercise.kind == "stretch" and (dose.hold >= STATIC_FROM_SECONDS or dose.reps == 1):
+    if source_dose(exercise):
+        return "source"
+    if held_stretch(exercise):
         return "static"
     # 8-12 reps is a rule for repetitions; a posture held 30 s three times (article 001's
     # half-kneeling) keeps its own count, or one exercise would swallow the session.
@@ -39,11 +44,45 @@ def dosing(exercise: Exercise) -> str:
     return "catalogue"
 
 
+def held_stretch(exercise: Exercise) -> bool:
+    """A static stretch: held 10 s or more, or held once; not a move done in repetitions."""
+    dose = exercise.dose
+    return (
+        exercise.kind == "stretch"
+        and dose.work == "hold"
+        and (dose.hold >= STATIC_FROM_SECONDS or dose.reps == 1)
+    )
+
+
+def source_dose(exercise: Exercise) -> bool:
+    """True when the exercise's citations state its dose (none of them names a general rule).
+
+    Issue 12: a generated session keeps an article's own dose - shrugs 3 x 10, the AIS
+    stretches 2 s x 10 a side, half-kneeling 30 s x 3, cross-body 30 s, door-frame 10 s. A
+    citation that took a general rule instead says "general rule" or names article 004.
+    Exercises without citations (a user's own) stay flexible.
+    """
+    if not exercise.sources:
+        return False
+    says = " ".join(s.says.lower() for s in exercise.sources)
+    return not any(words in says for words in GENERAL_RULE_WORDS)
+
+
 def dose_bounds(exercise: Exercise) -> tuple[range, range, range]:
     """The holds, reps and sets a generated plan may give `exercise`."""
     dose = exercise.dose
     sets = range(SETS[0], SETS[1] + 1)
+    if exercise.kind == "posture" and dose.work == "hold":
+        # a held posture never gets more sets than it has: a posture check is one check,
+        # never three in a row
+        sets = range(SETS[0], max(SETS[0], dose.sets) + 1)
     style = dosing(exercise)
+    if style == "source":
+        # The source's hold and reps stay; a one-set prescription may be done again to fill a
+        # long session, one with its own sets (shrugs 3 x 10) keeps them.
+        if dose.sets > 1:
+            sets = range(dose.sets, dose.sets + 1)
+        return range(dose.hold, dose.hold + 1), range(dose.reps, dose.reps + 1), sets
     if style == "static":
         reps = clamp(dose.reps, *STATIC_REPS)
         return range(STATIC_HOLD[0], STATIC_HOLD[1] + 1), range(reps, reps + 1), sets

@@ -37,6 +37,8 @@ def uncovered_error(catalogue: Catalogue, spec: Spec, target: str) -> UsageError
     checks: list[tuple[str, Callable[[Exercise], bool]]] = []
     if spec.kind is not None:
         checks.append((f"kind {spec.kind!r}", lambda e: e.kind == spec.kind))
+    if spec.discreet:
+        checks.append(("--discreet", lambda e: e.discreet))
     if spec.position is not None:
         checks.append(
             (f"position {spec.position!r}", lambda e: e.position in (spec.position, "any"))
@@ -64,6 +66,8 @@ def uncovered_error(catalogue: Catalogue, spec: Spec, target: str) -> UsageError
             )
         elif label == "a usable dose":
             hint = "give its exercises a hold and reps above zero"
+        elif label == "--discreet":
+            hint = "leave out --discreet, or choose another target"
         else:
             option = label.split()[0]
             hint = f"leave out --{option}, or choose another"

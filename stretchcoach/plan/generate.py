@@ -26,8 +26,14 @@ below. Where issue 4 is silent, this module decides:
   first); when coarse steps leave it stuck, an exact subset-sum search over the allowed doses
   settles it. Both are bounded, so generation always ends.
 - A stretch held 10 s or more, or done once, is a static hold (15–30 s); a stretch repeated with
-  shorter holds is an active one (Active Isolated Stretching, article 000) and keeps its own dose
-  within ±50%, like mobility, release and held posture moves.
+  shorter holds, or marked `work: reps`, is an active one (Active Isolated Stretching, article
+  000) and keeps its own dose within ±50%, like mobility, release and held posture moves.
+- A dose its source states is kept exactly (issue 12; dosing.source_dose says which): shrugs
+  3 × 10, the AIS stretches 2 s × 10 a side, half-kneeling 30 s × 3, cross-body 30 s, door-frame
+  rotation 10 s; only a one-set prescription may be done again, as another set, to fill a long
+  session. A held posture never gets more sets than it has: a posture check is one check.
+- discreet: only exercises marked `discreet: true`, doable in a meeting or on a video call;
+  without --target it covers neck, upper-back, wrists and eyes.
 """
 
 from __future__ import annotations
@@ -49,12 +55,14 @@ from stretchcoach.model import (
 from stretchcoach.plan.compile import compile_items
 from stretchcoach.plan.dosing import (
     BALANCE_KINDS,
+    SOURCE_NOTE,
     STATIC_NOTE,
     STRENGTH_NOTE,
     distance,
     dose_bounds,
     dose_seconds,
     dosing,
+    held_stretch,
     least_seconds,
     natural_dose,
 )
@@ -239,7 +247,7 @@ def stage(exercise: Exercise) -> int:
         return 0
     if exercise.kind in BALANCE_KINDS:
         return 1
-    return 3 if dosing(exercise) == "static" else 2
+    return 3 if held_stretch(exercise) else 2
 
 
 def _build(spec: Spec, fitted: Fitted, prepare: int, rest: int) -> Plan:
@@ -267,6 +275,8 @@ def _build(spec: Spec, fitted: Fitted, prepare: int, rest: int) -> Plan:
         "kind": spec.kind,
         "seed": spec.seed,
     }
+    if spec.discreet:  # only when asked, so earlier records and JSON keep their keys
+        generation["discreet"] = True
     title = f"{spec.minutes}-minute session: {', '.join(spec.targets)}"
     return compile_items(items, title=title, prepare=prepare, rest=rest, generation=generation)
 
@@ -280,4 +290,6 @@ def _reason(pick: Pick) -> str:
         parts.append(STATIC_NOTE)
     elif style == "strength":
         parts.append(STRENGTH_NOTE)
+    elif style == "source":
+        parts.append(SOURCE_NOTE)
     return "; ".join(parts)

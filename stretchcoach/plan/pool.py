@@ -10,7 +10,7 @@ from stretchcoach.model import (
     Catalogue,
     Exercise,
 )
-from stretchcoach.plan.dosing import BALANCE_KINDS, dosing, least_seconds
+from stretchcoach.plan.dosing import BALANCE_KINDS, held_stretch, least_seconds
 from stretchcoach.plan.request import Spec
 
 # Articles 000 and 003 (How To Relieve Upper Back Tension): desk posture tightens the front and
@@ -78,7 +78,7 @@ class Pool:
             by_target={t: [c for c in covering if t in c.covers] for t in spec.targets},
             # Article 004: "Dynamic stretching is key before exercising" — a mobility move first.
             warm_ups=[c for c in covering if c.exercise.kind == "mobility"],
-            statics=[c for c in covering if dosing(c.exercise) == "static"],
+            statics=[c for c in covering if held_stretch(c.exercise)],
             backs=backs,
         )
 
@@ -156,6 +156,7 @@ def allowed(exercise: Exercise, spec: Spec) -> bool:
         and dose.reps > 0
         and exercise.id not in spec.exclude
         and (spec.kind is None or exercise.kind == spec.kind)
+        and (not spec.discreet or exercise.discreet)
         and (spec.position is None or exercise.position in (spec.position, "any"))
         and all(e.lower() in spec.equipment for e in exercise.equipment)
     )

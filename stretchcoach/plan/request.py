@@ -20,6 +20,8 @@ MIN_MINUTES = 2
 MAX_MINUTES = 60
 DEFAULT_MINUTES = 5
 DEFAULT_TARGETS = ("neck", "upper-back", "chest", "shoulders")
+# With --discreet and no --target: what a meeting allows (no chest opener goes unnoticed).
+DISCREET_TARGETS = ("neck", "upper-back", "wrists", "eyes")
 # What every desk worker has to hand when --equipment is not given.
 DESK_EQUIPMENT = ("chair", "desk", "wall")
 
@@ -35,6 +37,7 @@ class Request:
     exclude: tuple[str, ...] = ()
     kind: str | None = None
     seed: int | None = None
+    discreet: bool = False
 
 
 # --- the request, checked and with its defaults filled in ----------------------------------
@@ -50,6 +53,7 @@ class Spec:
     exclude: tuple[str, ...]
     kind: str | None
     seed: int
+    discreet: bool = False
 
 
 def resolve(catalogue: Catalogue, request: Request, today: dt.date) -> Spec:
@@ -66,7 +70,8 @@ def resolve(catalogue: Catalogue, request: Request, today: dt.date) -> Spec:
         )
     targets: list[str] = []
     known: list[str] | None = None
-    for raw in request.targets or DEFAULT_TARGETS:
+    defaults = DISCREET_TARGETS if request.discreet else DEFAULT_TARGETS
+    for raw in request.targets or defaults:
         target = raw.strip().lower()
         if target in targets:
             continue
@@ -97,6 +102,7 @@ def resolve(catalogue: Catalogue, request: Request, today: dt.date) -> Spec:
         exclude=tuple(dict.fromkeys(request.exclude)),
         kind=kind,
         seed=int(today.strftime("%Y%m%d")) if request.seed is None else request.seed,
+        discreet=request.discreet,
     )
 
 

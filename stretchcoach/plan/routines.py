@@ -27,6 +27,8 @@ def generation_command(generation: Mapping[str, object]) -> str:
             words += ["--equipment", quote(item)]
     for excluded in strings(generation.get("exclude")):
         words += ["--exclude", quote(excluded)]
+    if generation.get("discreet"):
+        words.append("--discreet")
     words += ["--seed", str(generation.get("seed"))]
     return " ".join(words)
 
