@@ -234,15 +234,32 @@ def test_the_guard_restores_modes_and_cursor_after_a_crash(pty_pair):
     assert read_all(master) == HIDE_CURSOR + SHOW_CURSOR
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_the_guard_turns_sigterm_and_sighup_into_interrupted(pty_pair, signum, code):
-    from stretchcoach.session.terminal import Guard, Interrupted
+@pytest.mark.parametrize(
+    ("signums", "code"),
+    [
+        ((signal.SIGTERM,), 143),
+        ((signal.SIGHUP,), 129),
+        ((signal.SIGINT,), 130),
+        ((signal.SIGHUP, signal.SIGTERM), 129),  # closing a terminal window: the first counts
+        ((signal.SIGTERM, signal.SIGINT, signal.SIGHUP), 143),
+    ],
+)
+def test_the_latch_notes_the_first_signal_and_wakes_a_key_wait(pty_pair, signums, code):
+    from stretchcoach.session.terminal import KeyReader, SignalLatch
 
     _, stream = pty_pair
-    with pytest.raises(Interrupted) as caught, Guard(stream, stream, keys=True, screen=False):
-        signal.raise_signal(signum)  # the handler runs before this call returns
-        pytest.fail("the signal did not interrupt")
-    assert caught.value.exit_code == code
+    handlers = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    reader = KeyReader(stream.fileno())
+    with SignalLatch() as latch:
+        for signum in signums:
+            signal.raise_signal(signum)  # noted, never raised: nothing is aborted half way
+        assert latch.exit_code == code
+        assert select.select([latch.wake_fd], [], [], 0)[0]  # a wake-up is waiting
+        assert reader.read(30.0) is None  # so the wait for a key ends without one
+        assert not select.select([latch.wake_fd], [], [], 0)[0]  # and it was taken
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == (
+        handlers
+    )
 
 
 def test_the_guard_drops_keys_typed_during_the_session(pty_pair):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -229,6 +230,11 @@ def _ask(when: str) -> int | None:
     return ask_check_in(when, read_line=sys.stdin.readline, write=write)
 
 
+def _tell(message: str) -> None:
+    with contextlib.suppress(OSError):  # the terminal hung up: the message has no reader
+        err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+
+
 @app.command("run")
 def run_command(
     name: NameArgument = None,
@@ -260,10 +266,9 @@ def run_command(
 
     Example:  stretchcoach run desk-break      stretchcoach run --minutes 3 --target wrists
     """
-    from dataclasses import replace
-
-    from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
-    from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
+    from stretchcoach.history import journal
+    from stretchcoach.session.record import Devices, Recording, run_and_record
+    from stretchcoach.session.terminal import is_terminal
 
     plan = _build_plan(
         name,
@@ -281,44 +286,31 @@ def run_command(
     stdin, stdout = sys.stdin, sys.stdout
     keys_on = is_terminal(stdin)
     plain = plain or not (keys_on and is_terminal(stdout))
-    history = None
-    if not no_log:  # opened first: a broken database is reported before anyone stretches
-        from stretchcoach.history.store import open_history
-
-        history = open_history(paths().history_db)
-        for notice in history.notices:
-            err_console().print(notice, markup=False, highlight=False, soft_wrap=True)
-    code = 0
-    try:
-        before = _ask("now") if check_in else None
-        clock, keys, now_utc = _devices(stdin, keys_on)
-        bell = None if no_sound or not is_terminal(stdout) else _bell(stdout)
-        try:
-            with Guard(stdin, stdout, keys=keys_on, screen=not plain) as guard:
-                if plain:
-                    view: Any = PlainView(_print_line)
-                    if keys_on:
-                        _print_line("Keys: space pause · n next · b back · + 10s · q quit")
-                    result = run_session(
-                        plan, clock=clock, keys=keys, view=view, bell=bell, now_utc=now_utc
-                    )
-                else:
-                    with LiveView(out_console(), redraw_needed=guard.take_redraw) as view:
-                        result = run_session(
-                            plan, clock=clock, keys=keys, view=view, bell=bell, now_utc=now_utc
-                        )
-        except SessionInterrupted as stopped:
-            result, code = stopped.result, stopped.exit_code
-        except Interrupted as stopped:  # before the first tick: nothing to record
-            raise typer.Exit(stopped.exit_code) from None
-        after = _ask("after the session") if check_in and code == 0 else None
-        result = replace(result, check_in_before=before, check_in_after=after)
-        if history is not None:
-            history.record(result)
-    finally:
-        if history is not None:
-            history.close()
-    _show_summary(result, plain)
+    clock, keys, now_utc = _devices(stdin, keys_on)
+    devices = Devices(
+        stdin=stdin,
+        stdout=stdout,
+        clock=clock,
+        keys=keys,
+        now_utc=now_utc,
+        console=out_console(),
+        print_line=_print_line,
+        tell=_tell,
+        bell=None if no_sound or not is_terminal(stdout) else _bell(stdout),
+        keys_on=keys_on,
+        plain=plain,
+    )
+    where = paths()
+    recording = Recording(
+        history_db=None if no_log else where.history_db, journal=journal.folders(where)
+    )
+    code = run_and_record(
+        plan,
+        devices,
+        recording,
+        ask=_ask if check_in else None,
+        show_summary=lambda result: _show_summary(result, plain),
+    )
     if code:
         raise typer.Exit(code)
 
