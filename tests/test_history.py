@@ -413,3 +413,57 @@ def test_generation_is_stored_as_json_text(db_path: Path) -> None:
     (text,) = raw.execute("SELECT generation FROM sessions").fetchone()
     raw.close()
     assert json.loads(text) == {"minutes": 5, "seed": 9}
+
+
+def test_migration_5_gives_stable_ids_and_marks_nothing_done_as_skipped(db_path: Path) -> None:
+    raw = database_at(db_path, 4)
+    insert_v1_session(raw)
+    raw.execute("UPDATE sessions SET active_seconds = 52.5")
+    for row_id, done in ((8, 0), (9, 1)):
+        raw.execute(
+            "INSERT INTO sessions (id, started_at, ended_at, status, title, planned_seconds,"
+            " active_seconds) VALUES (?, '2024-05-02T09:00:00Z', '2024-05-02T09:05:00Z',"
+            " 'completed', 'All skipped?', 300, 3.0)",
+            (row_id,),
+        )
+        raw.execute(
+            "INSERT INTO session_exercises VALUES (?, 0, 'tilt', 'Tilt', '[\"neck\"]', ?, 3.0)",
+            (row_id, done),
+        )
+    raw.close()
+    with open_history(db_path) as history:
+        stored = {s.id: s.result for s in history.all_sessions()}
+        reduced = history.digest()
+    assert without_id(stored[7]) == expected_v1_session()
+    assert [stored[n].status for n in (8, 9)] == [SessionStatus.SKIPPED, SessionStatus.COMPLETED]
+    assert len({r.session_id for r in stored.values()}) == 3
+    assert sorted(reduced.done_starts) == [at(2024, 5, 1, 9), at(2024, 5, 2, 9)]  # not 8
+    raw = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute(
+            "UPDATE sessions SET session_id = (SELECT session_id FROM sessions WHERE id = 7)"
+        )
+    raw.close()
+
+
+def test_recording_the_same_session_id_twice_stores_it_once(db_path: Path) -> None:
+    first = replace(session(at(2024, 5, 1, 9), before=4), session_id="a" * 32)
+    with open_history(db_path) as history:
+        row = history.record(first)
+        assert history.record(replace(first, check_in_after=1)) == row
+        assert history.set_check_in_after("a" * 32, 2)
+        assert not history.set_check_in_after("b" * 32, 2)
+        [stored] = history.all_sessions()
+    assert stored.result == replace(first, check_in_after=2)
+
+
+def test_each_session_reads_every_session_oldest_first_a_page_at_a_time(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_module, "PAGE", 3)
+    with open_history(db_path) as history:
+        for n in range(8):  # two share a start time: the row id breaks the tie
+            history.record(session(at(2024, 5, 1 + n // 2 * 2, 9), title=f"s{n}"))
+        titles = [s.result.title for s in history.each_session()]
+        assert [s.result.title for s in history.all_sessions()] == titles
+    assert titles == [f"s{n}" for n in range(8)]
