@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from stretchcoach.errors import HistoryError
 from stretchcoach.history.connection import (
@@ -25,6 +26,11 @@ from stretchcoach.history.stats import Digest
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
 __all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "History", "RecordedSession", "open_history"]
+
+_SELECT_SESSIONS = (
+    "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
+    " planned_seconds, check_in_before, check_in_after, session_id FROM sessions "
+)
 
 # Sessions read at a time when streaming: memory stays flat however long the history.
 PAGE = 500
@@ -253,14 +259,10 @@ class History:
 
     def each_session(self) -> Iterator[RecordedSession]:
         """Every session, oldest first, read a page at a time: memory stays flat."""
-        page = self._load(f"ORDER BY started_at, id LIMIT {PAGE}", [])
-        while page:
-            yield from page
-            last = page[-1]
-            page = self._load(
-                f"WHERE (started_at, id) > (?, ?) ORDER BY started_at, id LIMIT {PAGE}",
-                [format_utc(last.result.started_at), last.id],
-            )
+        with self._errors():
+            cursor = self._db.execute(_SELECT_SESSIONS + "ORDER BY started_at, id")
+            while rows := cursor.fetchmany(PAGE):
+                yield from self._sessions_from(rows)
 
     def count(self) -> int:
         with self._errors():
@@ -302,13 +304,11 @@ class History:
 
     def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
         with self._errors():
-            rows = self._db.execute(
-                "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
-                " planned_seconds, check_in_before, check_in_after, session_id"
-                " FROM sessions " + clause,
-                params,
-            ).fetchall()
-            exercises = self._exercises([row[0] for row in rows])
+            rows = self._db.execute(_SELECT_SESSIONS + clause, params).fetchall()
+            return self._sessions_from(rows)
+
+    def _sessions_from(self, rows: list[Any]) -> list[RecordedSession]:
+        exercises = self._exercises([row[0] for row in rows])
         return [
             RecordedSession(
                 id=row[0],
@@ -343,13 +343,16 @@ class History:
         else:  # most of the table: one scan beats a huge IN list
             cursor = self._db.execute(query.format(""))
         wanted = set(ids)
+        parsed: dict[str, tuple[str, ...]] = {}  # few distinct target lists: parse each once
         for session_id, exercise_id, name, targets, done, seconds in cursor:
             if session_id in wanted:
+                if targets not in parsed:
+                    parsed[targets] = tuple(json.loads(targets))
                 found.setdefault(session_id, []).append(
                     ExerciseResult(
                         exercise_id=exercise_id,
                         name=name,
-                        targets=tuple(json.loads(targets)),
+                        targets=parsed[targets],
                         done=bool(done),
                         active_seconds=seconds,
                     )
