@@ -136,7 +136,7 @@ def test_a_lock_held_past_the_wait_leaves_the_session_in_the_journal(tmp_path: P
     session.keys.script.append((1.0, lambda: locks.append(hold_lock(session.db))))
     assert session.run() == 0
     [entry] = session.waiting()
-    assert entry.parent == session.folders[0]
+    assert entry == session.folders[0] / f"{session.summaries[0].session_id}.json"
     assert len(session.summaries) == 1  # the summary is always shown
     assert session.told == [
         f"the history database {session.db} is locked by another process; "
@@ -319,7 +319,10 @@ def sample() -> SessionResult:
 
 def test_a_journal_entry_reads_back_unchanged(tmp_path: Path) -> None:
     entry = journal.write(sample(), [tmp_path / "pending"])
+    assert entry == tmp_path / "pending" / "0123456789abcdef0123456789abcdef.json"
     assert entry.stat().st_mode & 0o777 == 0o600
+    assert entry.parent.stat().st_mode & 0o777 == 0o700  # private to the user
+    assert [p.name for p in entry.parent.iterdir()] == [entry.name]  # no temporary left
     [found], notices = journal.entries([tmp_path / "pending"])
     assert (found.path, found.result, notices) == (entry, sample(), [])
 
@@ -348,3 +351,21 @@ def test_the_folders_are_data_then_cache_then_a_private_temp_folder(tmp_path: Pa
         tmp_path / "home" / "cache" / "pending",
         tmp_path / "tmp" / f"stretchcoach-{os.getuid()}" / "pending",
     ]
+
+
+def test_a_lock_is_waited_on_half_a_second_quietly_then_thirty_seconds_with_a_message() -> None:
+    assert (Recording(None).first_wait, Recording(None).lock_wait) == (0.5, 30.0)
+
+
+def test_the_temp_folder_is_private_and_a_symlink_there_is_refused(tmp_path: Path) -> None:
+    import os
+
+    mine = tmp_path / "tmp" / f"stretchcoach-{os.getuid()}"
+    entry = journal.write(sample(), [mine / "pending"])
+    assert mine.stat().st_mode & 0o777 == 0o700 and entry.parent == mine / "pending"
+    trap = tmp_path / "tmp2" / f"stretchcoach-{os.getuid()}"
+    trap.parent.mkdir()
+    trap.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    with pytest.raises(HistoryError, match="is not a folder of this user's"):
+        journal.write(sample(), [trap / "pending"])

@@ -66,11 +66,17 @@ def write(result: SessionResult, candidates: Sequence[Path]) -> Path:
 
 
 def _prepare(folder: Path) -> None:
-    """Create folder (private); refuse one that is a symlink or someone else's."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = folder.lstat()
-    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-        raise OSError(f"{folder} is not a folder of this user's")
+    """Create folder (private); refuse one that is a symlink or someone else's. In the shared
+    temp dir the per-user folder above it is checked too, since anyone could create it."""
+    private = (
+        [folder.parent, folder] if folder.parent.name.startswith("stretchcoach-") else [folder]
+    )
+    for each in private:
+        each.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = each.lstat()
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISDIR(info.st_mode) or not mine:
+            raise OSError(f"{each} is not a folder of this user's")
 
 
 def _write_file(path: Path, data: bytes) -> Path:
