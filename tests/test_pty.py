@@ -169,6 +169,21 @@ def test_closing_the_terminal_at_the_after_prompt_keeps_the_session(tmp_path, en
     )
 
 
+def test_closing_the_terminal_records_the_session_and_exits_129(tmp_path, env):
+    # The terminal itself goes away: SIGHUP, and every later write to it fails.
+    (tmp_path / "home").mkdir()
+    child = pexpect.spawn(
+        str(SCRIPT), ["run", "slow", "--catalogue", "cat.yaml"], cwd=str(tmp_path), env=env,
+        dimensions=(24, 80), encoding="utf-8", timeout=15,
+    )  # fmt: skip
+    child.expect("q quit")
+    os.close(child.child_fd)  # the kernel hangs up the session whose terminal this was
+    _, status = os.waitpid(child.pid, 0)
+    child.terminated = True
+    assert os.waitstatus_to_exitcode(status) == 129
+    assert [s.status.value for s in recorded(tmp_path)] == ["interrupted"]
+
+
 def recorded(tmp_path):
     from stretchcoach.history.store import open_history
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -311,8 +312,24 @@ def run_command(
         ask=_ask if check_in else None,
         show_summary=lambda result: _show_summary(result, plain),
     )
+    _drop_broken_streams()
     if code:
         raise typer.Exit(code)
+
+
+def _drop_broken_streams() -> None:
+    """Point stdout/stderr at /dev/null if the terminal hung up, so Python's final flush does
+    not fail and replace the session's exit code with 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
 
 
 def _bell(stdout: Any) -> Callable[[], None]:

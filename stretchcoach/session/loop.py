@@ -32,10 +32,11 @@ class View(Protocol):
 class SessionInterrupted(Exception):
     """A signal or Ctrl-C ended the session; the result is still worth recording."""
 
-    def __init__(self, result: SessionResult, exit_code: int) -> None:
+    def __init__(self, result: SessionResult, exit_code: int, reason: str | None = None) -> None:
         super().__init__(f"session interrupted (exit {exit_code})")
         self.result = result
         self.exit_code = exit_code
+        self.reason = reason  # set when the terminal failed rather than a signal
 
 
 def run_session(
@@ -75,11 +76,20 @@ def run_session(
             if key == INTERRUPT_KEY:  # Ctrl-C read as a byte: the terminal did not signal it
                 raise _Stop(EXIT_INTERRUPTED)
             state = runner.step(state, clock(), key)
-    except (KeyboardInterrupt, Interrupted, _Stop) as signal_:
-        code = EXIT_INTERRUPTED if isinstance(signal_, KeyboardInterrupt) else signal_.exit_code
+    except (KeyboardInterrupt, Interrupted, _Stop, OSError) as ending:
+        reason = None
+        if isinstance(ending, KeyboardInterrupt):
+            code = EXIT_INTERRUPTED
+        elif isinstance(ending, OSError):
+            # The terminal went away (a hang-up's SIGHUP may not have been seen yet) or
+            # output failed: what was done still counts.
+            code = stop_requested() or 1
+            reason = None if code != 1 else f"the terminal failed: {ending.strerror or ending}"
+        else:
+            code = ending.exit_code
         state = runner.stop(state, clock(), SessionStatus.INTERRUPTED)
         result = runner.result(state, plan, started_at, now_utc(), SessionStatus.INTERRUPTED)
-        raise SessionInterrupted(replace(result, session_id=session_id), code) from None
+        raise SessionInterrupted(replace(result, session_id=session_id), code, reason) from None
     status = state.status or SessionStatus.COMPLETED
     result = runner.result(state, plan, started_at, now_utc(), status)
     if status is SessionStatus.COMPLETED and not any(e.done for e in result.exercises):

@@ -126,6 +126,8 @@ def _run(
             with LiveView(devices.console, redraw_needed=guard.take_redraw) as live:
                 return run_session(plan, view=live, **kwargs), 0
     except SessionInterrupted as stopped:
+        if stopped.reason:
+            devices.tell(f"error: {stopped.reason}")
         return stopped.result, stopped.exit_code
 
 
