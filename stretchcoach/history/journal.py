@@ -114,8 +114,8 @@ def _sync_folder(folder: Path) -> None:
 
 def remove(path: Path) -> None:
     """Forget an entry once the history holds it."""
+    # Not synced: if a power cut brings the file back, merging it again changes nothing.
     path.unlink(missing_ok=True)
-    _sync_folder(path.parent)
 
 
 def entries(candidates: Sequence[Path]) -> tuple[list[Entry], list[str]]:
