@@ -83,7 +83,8 @@ def run_and_record(
             if recording.history_db is not None:
                 waiting = _record(result, history, recording, devices.tell)
             show_summary(result)
-            code = latch.exit_code or code
+            # A signal that came while recording still ends the command with its code.
+            code = code or latch.exit_code or 0
         if code == 0 and ask is not None:
             code = _ask_after(result, history, waiting, recording, ask, devices.tell)
     finally:
