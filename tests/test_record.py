@@ -369,3 +369,48 @@ def test_the_temp_folder_is_private_and_a_symlink_there_is_refused(tmp_path: Pat
     (tmp_path / "elsewhere").mkdir()
     with pytest.raises(HistoryError, match="is not a folder of this user's"):
         journal.write(sample(), [trap / "pending"])
+
+
+def _results():
+    from hypothesis import strategies as st
+
+    from stretchcoach.model import ExerciseResult
+
+    text = st.text(max_size=30)
+    moment = st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2200, 1, 1)).map(
+        lambda d: d.replace(microsecond=0, tzinfo=dt.timezone.utc)
+    )
+    rating = st.none() | st.integers(0, 10)
+    exercise = st.builds(
+        ExerciseResult,
+        exercise_id=text,
+        name=text,
+        targets=st.lists(text, max_size=3).map(tuple),
+        done=st.booleans(),
+        active_seconds=st.floats(0, 1e6, allow_nan=False),
+    )
+    return st.builds(
+        SessionResult,
+        started_at=moment,
+        ended_at=moment,
+        status=st.sampled_from(SessionStatus),
+        title=text,
+        exercises=st.lists(exercise, max_size=4).map(tuple),
+        planned_seconds=st.integers(0, 10**6),
+        routine_id=st.none() | text,
+        generation=st.none() | st.dictionaries(text, st.integers() | text, max_size=3),
+        check_in_before=rating,
+        check_in_after=rating,
+        session_id=st.uuids().map(lambda u: u.hex),
+    )
+
+
+def test_any_session_survives_the_journal_unchanged() -> None:
+    from hypothesis import given, settings
+
+    @settings(max_examples=200, deadline=None)
+    @given(_results())
+    def round_trip(result: SessionResult) -> None:
+        assert journal.from_json(json.loads(json.dumps(journal.to_json(result)))) == result
+
+    round_trip()
