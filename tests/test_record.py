@@ -414,3 +414,20 @@ def test_any_session_survives_the_journal_unchanged() -> None:
         assert journal.from_json(json.loads(json.dumps(journal.to_json(result)))) == result
 
     round_trip()
+
+
+def test_the_next_run_merges_what_waits_before_its_own_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(self: History, result: SessionResult) -> int:
+        raise HistoryError("attempt to write a readonly database")
+
+    session = Session(tmp_path)
+    monkeypatch.setattr(History, "record", read_only)
+    session.run()
+    monkeypatch.undo()
+    [entry] = session.waiting()
+    assert session.run() == 0
+    assert session.told[-1] == f"merged 1 session that waited in {entry.parent} into the history"
+    assert session.recorded() == session.summaries
+    assert session.waiting() == []
