@@ -431,3 +431,17 @@ def test_the_next_run_merges_what_waits_before_its_own_session(
     assert session.told[-1] == f"merged 1 session that waited in {entry.parent} into the history"
     assert session.recorded() == session.summaries
     assert session.waiting() == []
+
+
+def test_a_crash_mid_session_still_records_what_was_done_then_raises(tmp_path: Path) -> None:
+    def crash() -> None:
+        raise RuntimeError("a bug in drawing")
+
+    session = Session(tmp_path, [(2.5, crash)])
+    with pytest.raises(RuntimeError, match="a bug in drawing"):
+        session.run()
+    [result] = session.recorded()
+    assert result.status is SessionStatus.INTERRUPTED
+    assert result.exercises[0].active_seconds == 2.5
+    assert [s.session_id for s in session.summaries] == [result.session_id]
+    assert session.waiting() == []

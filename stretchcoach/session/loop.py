@@ -32,11 +32,13 @@ class View(Protocol):
 class SessionInterrupted(Exception):
     """A signal or Ctrl-C ended the session; the result is still worth recording."""
 
-    def __init__(self, result: SessionResult, exit_code: int, reason: str | None = None) -> None:
+    def __init__(
+        self, result: SessionResult, exit_code: int, crash: Exception | None = None
+    ) -> None:
         super().__init__(f"session interrupted (exit {exit_code})")
         self.result = result
         self.exit_code = exit_code
-        self.reason = reason  # set when the terminal failed rather than a signal
+        self.crash = crash  # the error that ended it, to raise once the result is recorded
 
 
 def run_session(
@@ -76,20 +78,20 @@ def run_session(
             if key == INTERRUPT_KEY:  # Ctrl-C read as a byte: the terminal did not signal it
                 raise _Stop(EXIT_INTERRUPTED)
             state = runner.step(state, clock(), key)
-    except (KeyboardInterrupt, Interrupted, _Stop, OSError) as ending:
-        reason = None
+    except (KeyboardInterrupt, Interrupted, _Stop, Exception) as ending:
+        crash = None
         if isinstance(ending, KeyboardInterrupt):
             code = EXIT_INTERRUPTED
-        elif isinstance(ending, OSError):
-            # The terminal went away (a hang-up's SIGHUP may not have been seen yet) or
-            # output failed: what was done still counts.
-            code = stop_requested() or 1
-            reason = None if code != 1 else f"the terminal failed: {ending.strerror or ending}"
-        else:
+        elif isinstance(ending, (Interrupted, _Stop)):
             code = ending.exit_code
+        else:
+            # The terminal went away mid-frame (its SIGHUP is then already noted), output
+            # failed, or a bug: what was done still counts, and the error is raised after.
+            code = stop_requested() or 1
+            crash = None if stop_requested() else ending
         state = runner.stop(state, clock(), SessionStatus.INTERRUPTED)
         result = runner.result(state, plan, started_at, now_utc(), SessionStatus.INTERRUPTED)
-        raise SessionInterrupted(replace(result, session_id=session_id), code, reason) from None
+        raise SessionInterrupted(replace(result, session_id=session_id), code, crash) from None
     status = state.status or SessionStatus.COMPLETED
     result = runner.result(state, plan, started_at, now_utc(), status)
     if status is SessionStatus.COMPLETED and not any(e.done for e in result.exercises):

@@ -77,12 +77,18 @@ def run_and_record(
         before = ask("now") if ask is not None else None
         session_id = uuid.uuid4().hex
         with SignalLatch() as latch:
-            result, code = _run(plan, devices, latch, session_id)
+            crash: Exception | None = None
+            try:
+                result, code = _run(plan, devices, latch, session_id)
+            except _Crashed as crashed:
+                result, code, crash = crashed.result, 1, crashed.error
             result = replace(result, check_in_before=before)
             waiting: Path | None = None
             if recording.history_db is not None:
                 waiting = _record(result, history, recording, devices.tell)
             show_summary(result)
+            if crash is not None:
+                raise crash  # shown by the CLI's one error handler (a traceback with --debug)
             # A signal that came while recording still ends the command with its code.
             code = code or latch.exit_code or 0
         if code == 0 and ask is not None:
@@ -127,9 +133,18 @@ def _run(
             with LiveView(devices.console, redraw_needed=guard.take_redraw) as live:
                 return run_session(plan, view=live, **kwargs), 0
     except SessionInterrupted as stopped:
-        if stopped.reason:
-            devices.tell(f"error: {stopped.reason}")
+        if stopped.crash is not None:
+            raise _Crashed(stopped.result, stopped.crash) from None
         return stopped.result, stopped.exit_code
+
+
+class _Crashed(Exception):
+    """The session ended by an error; its result is recorded before the error goes on."""
+
+    def __init__(self, result: SessionResult, error: Exception) -> None:
+        super().__init__(str(error))
+        self.result = result
+        self.error = error
 
 
 def _record(
