@@ -40,6 +40,7 @@ def fill(path: Path, count: int, seed: int = 1) -> None:
         sessions.append(
             (
                 session_id,
+                f"{session_id:032x}",  # the stable session id (schema 5)
                 format_utc(start),
                 format_utc(start + dt.timedelta(minutes=6)),
                 "completed",
@@ -50,6 +51,7 @@ def fill(path: Path, count: int, seed: int = 1) -> None:
                 before,
                 None if before is None else before - rng.randint(0, 3),
                 sum(active),
+                5,
             )
         )
         for position, seconds in enumerate(active):
@@ -67,9 +69,9 @@ def fill(path: Path, count: int, seed: int = 1) -> None:
             )
     with db:
         db.executemany(
-            "INSERT INTO sessions (id, started_at, ended_at, status, title, routine_id,"
-            " generation, planned_seconds, check_in_before, check_in_after, active_seconds)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id, session_id, started_at, ended_at, status, title,"
+            " routine_id, generation, planned_seconds, check_in_before, check_in_after,"
+            " active_seconds, exercises_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             sessions,
         )
         db.executemany("INSERT INTO session_exercises VALUES (?, ?, ?, ?, ?, ?, ?)", exercises)

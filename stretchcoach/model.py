@@ -229,6 +229,7 @@ class SessionStatus(str, Enum):
     COMPLETED = "completed"
     STOPPED = "stopped"  # the user quit with q
     INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM, SIGHUP
+    SKIPPED = "skipped"  # ran to its end with every exercise skipped: not a completed session
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +256,7 @@ class SessionResult:
     generation: Mapping[str, object] | None = None
     check_in_before: int | None = None  # tension or pain 0-10
     check_in_after: int | None = None
+    session_id: str | None = None  # stable from the start (a UUID): a journal merge is idempotent
 
     @property
     def active_seconds(self) -> float:

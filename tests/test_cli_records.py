@@ -419,3 +419,35 @@ def test_an_unknown_tz_falls_back_to_the_system_zone() -> None:
     assert records.local_zone({"TZ": ":Asia/Kolkata"}).utcoffset(
         dt.datetime(2024, 5, 1, 12)
     ) == dt.timedelta(hours=5, minutes=30)
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_export_json_streams_the_same_text_as_one_json_document(home: Path, count: int) -> None:
+    from stretchcoach.render.history import history_json
+
+    if count:
+        fill(home)
+    with open_history(home / "history.sqlite3") as history:
+        sessions = history.all_sessions()[:count]
+        for extra in history.all_sessions()[count:]:
+            history._db.execute("DELETE FROM sessions WHERE id = ?", (extra.id,))
+    result = invoke(home, "export", "--format", "json")
+    assert result.exit_code == 0
+    expected = json.dumps(history_json(sessions), indent=2, ensure_ascii=False) + "\n"
+    assert result.stdout == expected
+
+
+def test_the_next_command_merges_a_session_waiting_in_the_journal(home: Path) -> None:
+    from dataclasses import replace
+
+    from stretchcoach.history import journal
+
+    waiting = replace(session(NOW, (30.0, 0.0)), session_id="c" * 32)
+    entry = journal.write(waiting, [home / "pending"])
+    first = invoke(home, "history", "--json")
+    assert first.exit_code == 0
+    assert first.stderr == f"merged 1 session that waited in {home / 'pending'} into the history\n"
+    assert [s["started_at"] for s in json.loads(first.stdout)] == ["2024-05-01T10:00:00Z"]
+    assert not entry.exists()
+    again = invoke(home, "history", "--json")
+    assert (again.stderr, again.stdout) == ("", first.stdout)

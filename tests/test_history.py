@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_a_recorded_session_reads_back_unchanged(db_path: Path) -> None:
         new_id = history.record(original)
         (stored,) = history.all_sessions()
     assert new_id == stored.id == 1
-    assert stored.result == original
+    assert without_id(stored.result) == original
 
 
 def test_times_are_stored_as_utc_iso_8601(db_path: Path) -> None:
@@ -291,6 +292,12 @@ def insert_v1_session(raw: sqlite3.Connection) -> None:
     )
 
 
+def without_id(result: SessionResult) -> SessionResult:
+    """The result with its generated session id checked and then left out, for comparing."""
+    assert result.session_id is not None and re.fullmatch("[0-9a-f]{32}", result.session_id)
+    return replace(result, session_id=None)
+
+
 def expected_v1_session() -> SessionResult:
     return SessionResult(
         started_at=at(2024, 5, 1, 9),
@@ -316,6 +323,7 @@ def test_migration_steps_have_names_and_the_version_counts_them() -> None:
         "index sessions by start time",
         "keep each session's active seconds for fast stats",
         "cover the stats queries with indexes",
+        "give each session a stable id, a count of exercises done, and a skipped status",
     ]
 
 
@@ -335,7 +343,7 @@ def test_migration_2_keeps_sessions_and_indexes_start_times(db_path: Path) -> No
     with open_history(db_path) as history:
         (stored,) = history.all_sessions()
     assert stored.id == 7
-    assert stored.result == expected_v1_session()
+    assert without_id(stored.result) == expected_v1_session()
     assert query_plan(db_path, "SELECT id FROM sessions WHERE started_at >= '2024'") == [
         "SEARCH sessions USING COVERING INDEX sessions_started_at_active (started_at>?)"
     ]
@@ -355,7 +363,7 @@ def test_migration_3_fills_in_each_sessions_active_seconds(db_path: Path) -> Non
     with open_history(db_path) as history:
         (stored,) = history.all_sessions()
         reduced = history.digest()
-    assert stored.result == expected_v1_session()
+    assert without_id(stored.result) == expected_v1_session()
     assert reduced.starts == ((at(2024, 5, 1, 9), 52.5),)
     assert reduced.tension_count == 1
     assert reduced.tension_change_total == -4
@@ -369,7 +377,7 @@ def test_migration_4_covers_the_stats_queries_and_keeps_data(db_path: Path) -> N
     with open_history(db_path) as history:
         (stored,) = history.all_sessions()
         assert history.digest().starts == ((at(2024, 5, 1, 9), 52.5),)
-    assert stored.result == expected_v1_session()
+    assert without_id(stored.result) == expected_v1_session()
     assert query_plan(db_path, "SELECT started_at, active_seconds FROM sessions") == [
         "SCAN sessions USING COVERING INDEX sessions_started_at_active"
     ]
@@ -405,3 +413,57 @@ def test_generation_is_stored_as_json_text(db_path: Path) -> None:
     (text,) = raw.execute("SELECT generation FROM sessions").fetchone()
     raw.close()
     assert json.loads(text) == {"minutes": 5, "seed": 9}
+
+
+def test_migration_5_gives_stable_ids_and_marks_nothing_done_as_skipped(db_path: Path) -> None:
+    raw = database_at(db_path, 4)
+    insert_v1_session(raw)
+    raw.execute("UPDATE sessions SET active_seconds = 52.5")
+    for row_id, done in ((8, 0), (9, 1)):
+        raw.execute(
+            "INSERT INTO sessions (id, started_at, ended_at, status, title, planned_seconds,"
+            " active_seconds) VALUES (?, '2024-05-02T09:00:00Z', '2024-05-02T09:05:00Z',"
+            " 'completed', 'All skipped?', 300, 3.0)",
+            (row_id,),
+        )
+        raw.execute(
+            "INSERT INTO session_exercises VALUES (?, 0, 'tilt', 'Tilt', '[\"neck\"]', ?, 3.0)",
+            (row_id, done),
+        )
+    raw.close()
+    with open_history(db_path) as history:
+        stored = {s.id: s.result for s in history.all_sessions()}
+        reduced = history.digest()
+    assert without_id(stored[7]) == expected_v1_session()
+    assert [stored[n].status for n in (8, 9)] == [SessionStatus.SKIPPED, SessionStatus.COMPLETED]
+    assert len({r.session_id for r in stored.values()}) == 3
+    assert sorted(reduced.done_starts) == [at(2024, 5, 1, 9), at(2024, 5, 2, 9)]  # not 8
+    raw = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        raw.execute(
+            "UPDATE sessions SET session_id = (SELECT session_id FROM sessions WHERE id = 7)"
+        )
+    raw.close()
+
+
+def test_recording_the_same_session_id_twice_stores_it_once(db_path: Path) -> None:
+    first = replace(session(at(2024, 5, 1, 9), before=4), session_id="a" * 32)
+    with open_history(db_path) as history:
+        row = history.record(first)
+        assert history.record(replace(first, check_in_after=1)) == row
+        assert history.set_check_in_after("a" * 32, 2)
+        assert not history.set_check_in_after("b" * 32, 2)
+        [stored] = history.all_sessions()
+    assert stored.result == replace(first, check_in_after=2)
+
+
+def test_each_session_reads_every_session_oldest_first_a_page_at_a_time(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_module, "PAGE", 3)
+    with open_history(db_path) as history:
+        for n in range(8):  # two share a start time: the row id breaks the tie
+            history.record(session(at(2024, 5, 1 + n // 2 * 2, 9), title=f"s{n}"))
+        titles = [s.result.title for s in history.each_session()]
+        assert [s.result.title for s in history.all_sessions()] == titles
+    assert titles == [f"s{n}" for n in range(8)]

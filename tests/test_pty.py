@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import select
 import signal
 import sys
@@ -106,13 +107,23 @@ def test_keys_drive_the_session_and_q_exits_0(tmp_path, env):
 
 
 @pytest.mark.parametrize(
-    ("how", "code"),
-    [("ctrl-c", 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)],
+    ("how", "code", "when"),
+    [
+        ("ctrl-c", 130, "q quit"),
+        (signal.SIGTERM, 143, "q quit"),
+        (signal.SIGHUP, 129, "q quit"),
+        # The moment the guard takes the screen, before the first frame is complete: an
+        # early Ctrl-C must end the session too, never be lost.
+        ("ctrl-c", 130, re.escape(HIDE_CURSOR)),
+        (signal.SIGINT, 130, re.escape(HIDE_CURSOR)),
+        (signal.SIGTERM, 143, re.escape(HIDE_CURSOR)),
+    ],
 )
-def test_interruptions_restore_the_terminal_and_exit_with_their_code(tmp_path, env, how, code):
+def test_interruptions_restore_the_terminal_and_exit_with_their_code(
+    tmp_path, env, how, code, when
+):
     child = spawn_wrapped(tmp_path, env)
-    child.expect("Neck tilt")
-    child.expect("q quit")
+    child.expect(when)
     if how == "ctrl-c":
         child.sendcontrol("c")
     else:
@@ -122,6 +133,62 @@ def test_interruptions_restore_the_terminal_and_exit_with_their_code(tmp_path, e
     assert status == code
     written = child.logfile_read.getvalue()
     assert written.rindex(SHOW_CURSOR) > written.rindex(HIDE_CURSOR)
+
+
+def test_hangup_then_terminate_at_once_still_records_the_session(tmp_path, env):
+    # Closing a terminal window sends SIGHUP and SIGTERM within a millisecond; the
+    # second must not abort the recording the first started. Several rounds, since the
+    # two may land at any point of the ending.
+    for round_ in range(3):
+        child = spawn_wrapped(tmp_path, env)
+        child.expect("q quit")
+        pid = session_pid(child)
+        os.kill(pid, signal.SIGHUP)
+        os.kill(pid, signal.SIGTERM)
+        status, _ = finish(child, tmp_path)
+        assert status == 129
+        assert [s.status.value for s in recorded(tmp_path)] == ["interrupted"] * (round_ + 1)
+    assert not list((tmp_path / "home" / "pending").glob("*.json"))
+
+
+def test_closing_the_terminal_at_the_after_prompt_keeps_the_session(tmp_path, env):
+    child = spawn_wrapped(tmp_path, env, "--check-in")
+    child.expect("Tension or pain now")
+    child.sendline("6")
+    child.expect("q quit")
+    child.send("q")
+    child.expect("Tension or pain after the session")
+    os.kill(session_pid(child), signal.SIGHUP)
+    status, _ = finish(child, tmp_path)
+    assert status == 129
+    [session] = recorded(tmp_path)
+    assert (session.status.value, session.check_in_before, session.check_in_after) == (
+        "stopped",
+        6,
+        None,
+    )
+
+
+def test_closing_the_terminal_records_the_session_and_exits_129(tmp_path, env):
+    # The terminal itself goes away: SIGHUP, and every later write to it fails.
+    (tmp_path / "home").mkdir()
+    child = pexpect.spawn(
+        str(SCRIPT), ["run", "slow", "--catalogue", "cat.yaml"], cwd=str(tmp_path), env=env,
+        dimensions=(24, 80), encoding="utf-8", timeout=15,
+    )  # fmt: skip
+    child.expect("q quit")
+    os.close(child.child_fd)  # the kernel hangs up the session whose terminal this was
+    _, status = os.waitpid(child.pid, 0)
+    child.terminated = True
+    assert os.waitstatus_to_exitcode(status) == 129
+    assert [s.status.value for s in recorded(tmp_path)] == ["interrupted"]
+
+
+def recorded(tmp_path):
+    from stretchcoach.history.store import open_history
+
+    with open_history(tmp_path / "home" / "history.sqlite3") as history:
+        return [s.result for s in history.all_sessions()]
 
 
 def test_the_session_is_recorded_when_interrupted(tmp_path, env):
@@ -143,15 +210,24 @@ def test_the_session_is_recorded_when_interrupted(tmp_path, env):
 # What a job-control shell does: the command gets its own process group in the foreground.
 # (A process group whose parent is outside the session is "orphaned", and the kernel
 # discards Ctrl-Z for it, so without this the stop could not be tested.)
+# The child makes itself the foreground group before exec, and the parent only reports it
+# once the child says so through a pipe: the parent's own setpgid would race with the exec
+# (EACCES once the child has exec'd), and stretchcoach must not start in the background.
 JOB_SHELL = """
 import os, signal, sys
+ready_r, ready_w = os.pipe()
 pid = os.fork()
 if pid == 0:
+    os.close(ready_r)
     os.setpgid(0, 0)
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    os.tcsetpgrp(0, os.getpid())
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.write(ready_w, b"x")
+    os.close(ready_w)
     os.execv(sys.argv[1], sys.argv[1:])
-os.setpgid(pid, pid)
-signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-os.tcsetpgrp(0, pid)
+os.close(ready_w)
+os.read(ready_r, 1)
 print("job", pid, flush=True)
 while True:
     _, status = os.waitpid(pid, os.WUNTRACED)
@@ -234,15 +310,32 @@ def test_the_guard_restores_modes_and_cursor_after_a_crash(pty_pair):
     assert read_all(master) == HIDE_CURSOR + SHOW_CURSOR
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_the_guard_turns_sigterm_and_sighup_into_interrupted(pty_pair, signum, code):
-    from stretchcoach.session.terminal import Guard, Interrupted
+@pytest.mark.parametrize(
+    ("signums", "code"),
+    [
+        ((signal.SIGTERM,), 143),
+        ((signal.SIGHUP,), 129),
+        ((signal.SIGINT,), 130),
+        ((signal.SIGHUP, signal.SIGTERM), 129),  # closing a terminal window: the first counts
+        ((signal.SIGTERM, signal.SIGINT, signal.SIGHUP), 143),
+    ],
+)
+def test_the_latch_notes_the_first_signal_and_wakes_a_key_wait(pty_pair, signums, code):
+    from stretchcoach.session.terminal import KeyReader, SignalLatch
 
     _, stream = pty_pair
-    with pytest.raises(Interrupted) as caught, Guard(stream, stream, keys=True, screen=False):
-        signal.raise_signal(signum)  # the handler runs before this call returns
-        pytest.fail("the signal did not interrupt")
-    assert caught.value.exit_code == code
+    handlers = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    reader = KeyReader(stream.fileno())
+    with SignalLatch() as latch:
+        for signum in signums:
+            signal.raise_signal(signum)  # noted, never raised: nothing is aborted half way
+        assert latch.exit_code == code
+        assert select.select([latch.wake_fd], [], [], 0)[0]  # a wake-up is waiting
+        assert reader.read(30.0) is None  # so the wait for a key ends without one
+        assert not select.select([latch.wake_fd], [], [], 0)[0]  # and it was taken
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == (
+        handlers
+    )
 
 
 def test_the_guard_drops_keys_typed_during_the_session(pty_pair):

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import enum
-import io
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from stretchcoach.cli.base import JsonOption, app, err_console, out_console, paths
 
 if TYPE_CHECKING:
-    from stretchcoach.history.store import History
+    from stretchcoach.history.store import History, RecordedSession
 
 # The views and stats are imported inside the commands: they pull in Rich, and every other
 # command's start-up would pay for it (`list` must start as fast as termdown).
@@ -50,13 +50,17 @@ def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
 
 
 def _open_existing() -> History | None:
-    """The history, or None when nothing was ever recorded: reading never creates it."""
+    """The history, or None when nothing was ever recorded: reading never creates it
+    (unless sessions wait in the journal, which are merged into it first)."""
+    from stretchcoach.history import journal
     from stretchcoach.history.store import open_history
 
-    path = paths().history_db
-    if not path.exists():
+    where = paths()
+    path = where.history_db
+    folders = journal.folders(where)
+    if not path.exists() and not journal.entries(folders)[0]:
         return None
-    history = open_history(path, verify=False)
+    history = open_history(path, verify=False, pending=journal.merger(folders))
     for notice in history.notices:
         err_console().print(notice, markup=False, highlight=False, soft_wrap=True)
     return history
@@ -200,37 +204,72 @@ def export(
       stretchcoach export > sessions.csv
       stretchcoach export --format json --output sessions.json
     """
-    from stretchcoach.render.history import CSV_COLUMNS, csv_rows, history_json
+    from stretchcoach.render.history import CSV_COLUMNS, csv_rows, session_json
 
     store = _open_existing()
-    if store is None:
-        sessions = []
-    else:
-        with store:
-            sessions = store.all_sessions()
-    buffer = io.StringIO(newline="")
-    if format_ is ExportFormat.csv:
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_rows(sessions))
-    else:
-        buffer.write(json.dumps(history_json(sessions), indent=2, ensure_ascii=False) + "\n")
-    text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _write_atomically(output, text)
-        noun = "session" if len(sessions) == 1 else "sessions"
-        _say(f"wrote {len(sessions)} {noun} to {output}")
-    if not sessions:
+    sessions: Iterable[RecordedSession] = () if store is None else store.each_session()
+    counted = _Counted(sessions)
+    try:
+        if output is None:
+            _stream(format_, counted, sys.stdout, CSV_COLUMNS, csv_rows, session_json)
+        else:
+            with _atomic_text(output) as file:
+                _stream(format_, counted, file, CSV_COLUMNS, csv_rows, session_json)
+            noun = "session" if counted.count == 1 else "sessions"
+            _say(f"wrote {counted.count} {noun} to {output}")
+    finally:
+        if store is not None:
+            store.close()
+    if not counted.count:
         _say(NOTHING_YET)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace path in one step, so an interrupted export never leaves half a file."""
+class _Counted:
+    """Sessions passed through one at a time, counted on the way."""
+
+    def __init__(self, sessions: Iterable[RecordedSession]) -> None:
+        self.sessions = sessions
+        self.count = 0
+
+    def __iter__(self) -> Iterator[RecordedSession]:
+        for recorded in self.sessions:
+            self.count += 1
+            yield recorded
+
+
+def _stream(
+    format_: ExportFormat,
+    sessions: Iterable[RecordedSession],
+    file: IO[str],
+    columns: Sequence[str],
+    csv_rows: Callable[[Iterable[RecordedSession]], Iterator[list[object]]],
+    session_json: Callable[[RecordedSession], dict[str, Any]],
+) -> None:
+    """Write each session as it is read: memory stays flat however long the history."""
+    if format_ is ExportFormat.csv:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(columns)
+        for row in csv_rows(sessions):
+            writer.writerow(row)
+        return
+    # The same text as json.dumps(list, indent=2), one element at a time.
+    opened = False
+    for recorded in sessions:
+        text = json.dumps(session_json(recorded), indent=2, ensure_ascii=False)
+        file.write(",\n  " if opened else "[\n  ")
+        file.write(text.replace("\n", "\n  "))
+        opened = True
+    file.write("\n]\n" if opened else "[]\n")
+
+
+@contextlib.contextmanager
+def _atomic_text(path: Path) -> Iterator[IO[str]]:
+    """A file that replaces path in one step when the block ends, so an interrupted export
+    never leaves half a file."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        temporary.write_text(text, encoding="utf-8", newline="")
+        with temporary.open("w", encoding="utf-8", newline="") as file:
+            yield file
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -196,7 +196,7 @@ def _print_service(kind: str, log_path: Path) -> None:
 
 def _run_loop(settings: config.Settings, where: Any, catalogue: list[Path] | None) -> None:
     from stretchcoach.remind import facts, loop, notify, state
-    from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
+    from stretchcoach.session.terminal import Guard, Interrupted, RaisingSignals, is_terminal
 
     stdin, stdout = sys.stdin, sys.stdout
     live = is_terminal(stdin) and is_terminal(stdout)
@@ -231,7 +231,8 @@ def _run_loop(settings: config.Settings, where: Any, catalogue: list[Path] | Non
         run_break=run_break if live else None,
     )
     try:
-        with Guard(stdin, stdout, keys=live, screen=False):
+        # Waiting is safe to abandon: SIGTERM and SIGHUP end it at once, the terminal restored.
+        with RaisingSignals(), Guard(stdin, stdout, keys=live, screen=False):
             try:
                 loop.run_reminders(settings, devices, state.state_path(where.data_dir), tz)
             finally:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +34,7 @@ from stretchcoach.cli.options import (
     TargetOption,
 )
 from stretchcoach.errors import ConfigError, UsageError
-from stretchcoach.session.keys import KEYS_HELP_TEXT, keys_line
+from stretchcoach.session.keys import KEYS_HELP_TEXT
 
 if TYPE_CHECKING:
     from stretchcoach.model import Plan, SessionResult
@@ -188,6 +190,11 @@ def _ask(when: str) -> int | None:
     return ask_check_in(when, read_line=sys.stdin.readline, write=write)
 
 
+def _tell(message: str) -> None:
+    with contextlib.suppress(OSError):  # the terminal hung up: the message has no reader
+        err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+
+
 RUN_HELP = f"""Run a guided session with a live countdown and cues you can hear.
 
 {KEYS_HELP_TEXT}
@@ -241,10 +248,9 @@ def run_command(
     catalogue: CatalogueOption = None,
 ) -> None:
     """Run a guided session (help text: RUN_HELP, built from the one table of keys)."""
-    from dataclasses import replace
-
-    from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
-    from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
+    from stretchcoach.history import journal
+    from stretchcoach.session.record import Devices, Recording, run_and_record
+    from stretchcoach.session.terminal import is_terminal
 
     plan = _build_plan(
         name,
@@ -263,49 +269,54 @@ def run_command(
     stdin, stdout = sys.stdin, sys.stdout
     keys_on = is_terminal(stdin)
     plain = plain or not (keys_on and is_terminal(stdout))
-    history = None
-    if not no_log:  # opened first: a broken database is reported before anyone stretches
-        from stretchcoach.history.store import open_history
-
-        history = open_history(paths().history_db)
-        for notice in history.notices:
-            err_console().print(notice, markup=False, highlight=False, soft_wrap=True)
-    code = 0
-    try:
-        before = _ask("now") if check_in else None
-        clock, keys, now_utc = _devices(stdin, keys_on)
-        cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
-        try:
-            with Guard(stdin, stdout, keys=keys_on, screen=not plain) as guard:
-                if plain:
-                    if keys_on:
-                        _print_line(f"Keys: {keys_line()}")
-                    view = cued(PlainView(_print_line))
-                    result = run_session(plan, clock=clock, keys=keys, view=view, now_utc=now_utc)
-                else:
-                    with LiveView(out_console(), redraw_needed=guard.take_redraw) as live:
-                        view = cued(live)
-                        result = run_session(
-                            plan, clock=clock, keys=keys, view=view, now_utc=now_utc
-                        )
-        except SessionInterrupted as stopped:
-            result, code = stopped.result, stopped.exit_code
-        except Interrupted as stopped:  # before the first tick: nothing to record
-            raise typer.Exit(stopped.exit_code) from None
-        after = _ask("after the session") if check_in and code == 0 else None
-        result = replace(result, check_in_before=before, check_in_after=after)
-        today = None
-        if history is not None:
-            history.record(result)
-            today = _today_minutes(history, result.started_at)
-    finally:
-        if history is not None:
-            history.close()
-    _show_summary(result, plain, today, None if today is None else _goal_minutes())
+    clock, keys, now_utc = _devices(stdin, keys_on)
+    cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
+    devices = Devices(
+        stdin=stdin,
+        stdout=stdout,
+        clock=clock,
+        keys=keys,
+        now_utc=now_utc,
+        console=out_console(),
+        print_line=_print_line,
+        tell=_tell,
+        wrap_view=cued,
+        keys_on=keys_on,
+        plain=plain,
+    )
+    where = paths()
+    recording = Recording(
+        history_db=None if no_log else where.history_db, journal=journal.folders(where)
+    )
+    code = run_and_record(
+        plan,
+        devices,
+        recording,
+        ask=_ask if check_in else None,
+        show_summary=lambda result, today: _show_summary(
+            result, plain, today, None if today is None else _goal_minutes()
+        ),
+    )
     if speaker is not None and speaker.failure:
-        err_console().print(f"warning: {speaker.failure}", markup=False, highlight=False)
+        _tell(f"warning: {speaker.failure}")
+    _drop_broken_streams()
     if code:
         raise typer.Exit(code)
+
+
+def _drop_broken_streams() -> None:
+    """Point stdout/stderr at /dev/null if the terminal hung up, so Python's final flush does
+    not fail and replace the session's exit code with 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
 
 
 def _cues(
@@ -328,18 +339,6 @@ def _cues(
 
     bell = None if no_sound or not is_terminal(stdout) else Bell(write)
     return (lambda view: CuedView(view, bell=bell, voice=speaker)), speaker
-
-
-def _today_minutes(history: Any, started: dt.datetime) -> float | None:
-    """Minutes of active time in sessions begun on `started`'s local day, this one included."""
-    from stretchcoach.errors import StretchcoachError
-
-    day = started.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    try:
-        sessions = history.sessions(since=day.astimezone(dt.timezone.utc))
-    except StretchcoachError:
-        return None
-    return float(sum(s.result.active_seconds for s in sessions)) / 60
 
 
 def _print_line(line: str) -> None:

@@ -67,6 +67,57 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX session_exercises_targets ON session_exercises (targets, active_seconds)",
         ),
     ),
+    # SQLite cannot change a CHECK constraint in place, so both tables are rebuilt: children
+    # first dropped and copied, so the foreign key's ON DELETE CASCADE never fires.
+    Migration(
+        "give each session a stable id, a count of exercises done, and a skipped status",
+        (
+            """CREATE TABLE sessions_v5 (
+                id INTEGER PRIMARY KEY,
+                session_id TEXT NOT NULL UNIQUE,
+                started_at TEXT NOT NULL,
+                ended_at TEXT NOT NULL,
+                status TEXT NOT NULL
+                    CHECK (status IN ('completed', 'stopped', 'interrupted', 'skipped')),
+                title TEXT NOT NULL,
+                routine_id TEXT,
+                generation TEXT,
+                planned_seconds INTEGER NOT NULL,
+                check_in_before INTEGER CHECK (check_in_before BETWEEN 0 AND 10),
+                check_in_after INTEGER CHECK (check_in_after BETWEEN 0 AND 10),
+                active_seconds REAL NOT NULL DEFAULT 0,
+                exercises_done INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE session_exercises_v5 (
+                session_id INTEGER NOT NULL REFERENCES sessions_v5 (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                exercise_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                targets TEXT NOT NULL,
+                done INTEGER NOT NULL CHECK (done IN (0, 1)),
+                active_seconds REAL NOT NULL,
+                PRIMARY KEY (session_id, position)
+            )""",
+            # Old sessions get a random id (lower-case hex, like uuid4().hex); one that ran
+            # to its end with nothing done was never "completed".
+            """INSERT INTO sessions_v5 SELECT id, lower(hex(randomblob(16))), started_at,
+                ended_at, status, title, routine_id, generation, planned_seconds,
+                check_in_before, check_in_after, active_seconds,
+                (SELECT COALESCE(SUM(e.done), 0) FROM session_exercises AS e
+                 WHERE e.session_id = sessions.id)
+                FROM sessions""",
+            "UPDATE sessions_v5 SET status = 'skipped'"
+            " WHERE status = 'completed' AND exercises_done = 0",
+            "INSERT INTO session_exercises_v5 SELECT * FROM session_exercises",
+            "DROP TABLE session_exercises",
+            "DROP TABLE sessions",
+            "ALTER TABLE sessions_v5 RENAME TO sessions",
+            "ALTER TABLE session_exercises_v5 RENAME TO session_exercises",
+            "CREATE INDEX sessions_started_at_active"
+            " ON sessions (started_at, active_seconds, exercises_done)",
+            "CREATE INDEX session_exercises_targets ON session_exercises (targets, active_seconds)",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

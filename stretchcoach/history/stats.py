@@ -19,6 +19,8 @@ class Digest:
     """What stats needs from every session, reduced: start times, seconds per area, check-ins."""
 
     starts: tuple[tuple[dt.datetime, float], ...] = ()  # (UTC start, active seconds), any order
+    # UTC starts of sessions with time held and an exercise done: only these make a streak.
+    done_starts: tuple[dt.datetime, ...] = ()
     seconds_by_targets: Mapping[tuple[str, ...], float] = field(default_factory=dict)
     tension_count: int = 0  # sessions with both check-ins
     tension_change_total: int = 0  # sum of (after - before) over those sessions
@@ -46,10 +48,13 @@ class Stats:
 def digest(sessions: Iterable[SessionResult]) -> Digest:
     """Reduce sessions to what stats needs (History.digest does the same in SQL)."""
     starts: list[tuple[dt.datetime, float]] = []
+    done_starts: list[dt.datetime] = []
     by_targets: dict[tuple[str, ...], float] = {}
     tension_count = tension_total = 0
     for session in sessions:
         starts.append((session.started_at, session.active_seconds))
+        if session.active_seconds > 0 and any(e.done for e in session.exercises):
+            done_starts.append(session.started_at)
         for exercise in session.exercises:
             by_targets[exercise.targets] = (
                 by_targets.get(exercise.targets, 0.0) + exercise.active_seconds
@@ -59,6 +64,7 @@ def digest(sessions: Iterable[SessionResult]) -> Digest:
             tension_total += session.check_in_after - session.check_in_before
     return Digest(
         starts=tuple(starts),
+        done_starts=tuple(done_starts),
         seconds_by_targets=by_targets,
         tension_count=tension_count,
         tension_change_total=tension_total,
@@ -138,7 +144,10 @@ def minutes_by_target(seconds_by_targets: Mapping[tuple[str, ...], float]) -> di
 def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo, goal_minutes: int = 15) -> Stats:
     """All the stats for today in zone tz."""
     days = minutes_by_day(reduced.starts, tz)
-    current, longest = streaks(days, today)
+    # Minutes count every second held; a day joins a streak only when an exercise was done.
+    current, longest = streaks(
+        (start.astimezone(tz).date() for start in reduced.done_starts), today
+    )
     this_week, last_week = week_minutes(days, today)
     count = reduced.tension_count
     days_shown = calendar(days, today)

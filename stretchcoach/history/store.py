@@ -5,23 +5,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from stretchcoach.errors import HistoryError
+from stretchcoach.history.connection import (
+    BUSY_TIMEOUT_MS,
+    Damaged,
+    as_history_error,
+    connect,
+    move_aside,
+)
 from stretchcoach.history.migrations import MIGRATIONS, SCHEMA_VERSION
 from stretchcoach.history.stats import Digest
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
-# Long enough for another process to finish recording its session, short enough to never hang.
-BUSY_TIMEOUT_MS = 5000
+__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "History", "RecordedSession", "open_history"]
 
-# SQLite's primary result codes that mean the file itself is damaged (not busy, not missing).
-_DAMAGE_CODES = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_SELECT_SESSIONS = (
+    "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
+    " planned_seconds, check_in_before, check_in_after, session_id FROM sessions "
+)
+
+# Sessions read at a time when streaming: memory stays flat however long the history.
+PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +65,13 @@ def open_history(
     *,
     verify: bool = True,
     now: Callable[[], dt.datetime] = dt.datetime.now,
+    pending: Callable[[History], list[str]] | None = None,
 ) -> History:
     """Open (creating and migrating) the history at path; a damaged file is moved aside first.
 
     verify runs SQLite's quick_check, which reads the whole file: done before a session,
     skipped by the read-only views, which still catch damage when a query meets it.
+    pending merges sessions waiting in the journal and returns what to tell the user.
     """
     path = Path(path)
     notices: list[str] = []
@@ -70,10 +84,10 @@ def open_history(
             hint="set STRETCHCOACH_HOME to a folder you can write to",
         ) from None
     try:
-        connection = _connect(path, verify=verify)
-    except _Damaged as damage:
+        connection = connect(path, verify=verify)
+    except Damaged as damage:
         try:
-            aside = _move_aside(path, now())
+            aside = move_aside(path, now())
         finally:
             damage.close()
         notices.append(
@@ -81,8 +95,8 @@ def open_history(
             f"it was moved to {aside} and a new one started"
         )
         try:
-            connection = _connect(path, verify=False)
-        except _Damaged as again:
+            connection = connect(path, verify=False)
+        except Damaged as again:
             again.close()
             raise HistoryError(
                 f"cannot start a new history database at {path}: {again.reason}"
@@ -90,148 +104,12 @@ def open_history(
     history = History(connection, path, notices)
     try:
         history.migrate()
+        if pending is not None:
+            history.notices.extend(pending(history))
     except BaseException:
         history.close()
         raise
     return history
-
-
-class _Damaged(Exception):
-    """The file is damaged; its connection stays open until the files are moved aside,
-    because closing the last connection makes SQLite delete the -wal, which may hold
-    committed sessions."""
-
-    def __init__(self, reason: str, connection: sqlite3.Connection) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.connection = connection
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def _connect(path: Path, *, verify: bool) -> sqlite3.Connection:
-    try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
-        # what the code says; check_same_thread stays on, a History belongs to one thread.
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error as error:
-        raise _as_history_error(error, path) from None
-    try:
-        # Read the version before changing anything: a newer stretchcoach's file is left alone.
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                f"the history database {path} was made by a newer stretchcoach "
-                f"(schema {version}, this version knows {SCHEMA_VERSION}); upgrade stretchcoach",
-            )
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = _use_wal(connection)
-        if mode.lower() != "wal":
-            raise HistoryError(
-                f"cannot use write-ahead logging for the history database {path} "
-                f"(journal mode is {mode})",
-                hint="keep the history on a local disk, not a network share",
-            )
-        # FULL: a recorded session survives a power cut too, at one fsync per session.
-        connection.execute("PRAGMA synchronous = FULL")
-        connection.execute("PRAGMA foreign_keys = ON")
-        if verify:
-            rows = connection.execute("PRAGMA quick_check").fetchall()
-            if [r[0] for r in rows] != ["ok"]:
-                problems = "; ".join(str(r[0]) for r in rows[:3])
-                raise _Damaged(f"integrity check failed: {problems}", connection)
-    except _Damaged:
-        raise
-    except sqlite3.Error as error:
-        if _is_damage(error):
-            raise _Damaged(str(error), connection) from None
-        connection.close()
-        raise _as_history_error(error, path) from None
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _use_wal(connection: sqlite3.Connection) -> str:
-    """Switch to write-ahead logging; return the journal mode now in force.
-
-    SQLite answers SQLITE_BUSY at once, without its busy handler, when another process
-    switches a new file to WAL at the same moment: retry briefly, up to the busy timeout.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    pause = 0.002
-    while True:
-        try:
-            return str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        except sqlite3.OperationalError as error:
-            if _error_name(error) != "SQLITE_BUSY":
-                raise
-            if time.monotonic() + pause > deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.1)
-
-
-# Python 3.10's sqlite3 errors carry no sqlite_errorname (3.11 added it); their messages are
-# SQLite's own fixed texts for these codes.
-_NAME_BY_MESSAGE = {
-    "file is not a database": "SQLITE_NOTADB",
-    "database disk image is malformed": "SQLITE_CORRUPT",
-    "database is locked": "SQLITE_BUSY",
-}
-
-
-def _error_name(error: sqlite3.Error) -> str:
-    """SQLite's name for the error's code, e.g. "SQLITE_BUSY"; "" when unknown."""
-    name = getattr(error, "sqlite_errorname", None)
-    if name:
-        return str(name)
-    return _NAME_BY_MESSAGE.get(str(error).strip().lower(), "")
-
-
-def _is_damage(error: sqlite3.Error) -> bool:
-    return _error_name(error) in _DAMAGE_CODES
-
-
-def _as_history_error(error: sqlite3.Error, path: Path) -> HistoryError:
-    if _error_name(error) == "SQLITE_BUSY":
-        return HistoryError(
-            f"the history database {path} stayed locked by another process "
-            f"for {BUSY_TIMEOUT_MS // 1000} s",
-            hint="wait for the other stretchcoach to finish and try again",
-        )
-    if _is_damage(error):
-        return HistoryError(
-            f"the history database {path} is damaged ({error})",
-            hint="the next `stretchcoach run` moves it aside and starts a new one",
-        )
-    return HistoryError(f"cannot use the history database {path}: {error}")
-
-
-def _move_aside(path: Path, moment: dt.datetime) -> Path:
-    """Rename the database and its -wal/-shm to one free .damaged-TIMESTAMP name; return it."""
-    stamp = moment.strftime("%Y%m%dT%H%M%S")
-    base = path.with_name(f"{path.name}.damaged-{stamp}")
-    aside, n = base, 1
-    while any(Path(f"{aside}{s}").exists() for s in ("", "-wal", "-shm")):
-        n += 1
-        aside = base.with_name(f"{base.name}-{n}")
-    try:
-        # The -wal holds committed sessions not yet in the main file: keep it beside its
-        # database under the name SQLite looks for, so the moved copy opens with it.
-        for suffix in ("-wal", "-shm", ""):
-            source = Path(f"{path}{suffix}")
-            if source.exists():
-                source.rename(f"{aside}{suffix}")
-    except OSError as error:
-        raise HistoryError(
-            f"the history database {path} is damaged and could not be moved aside: "
-            f"{error.strerror or error}",
-            hint=f"move {path} away by hand; stretchcoach will then start a new one",
-        ) from None
-    return aside
 
 
 class History:
@@ -256,6 +134,10 @@ class History:
     def close(self) -> None:
         self._db.close()
 
+    def wait_for_locks(self, seconds: float) -> None:
+        """How long a write waits for another process's lock before HistoryBusy."""
+        self._db.execute(f"PRAGMA busy_timeout = {max(0, int(seconds * 1000))}")
+
     @property
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -278,8 +160,14 @@ class History:
                     raise
 
     def record(self, result: SessionResult) -> int:
-        """Store one session and its exercises in one transaction; return its id."""
+        """Store one session and its exercises in one transaction; return its row id.
+
+        Idempotent on result.session_id: a session already stored is not stored again, only
+        check-in answers it lacks are filled in.
+        """
+        session_id = result.session_id or uuid.uuid4().hex
         session_row = (
+            session_id,
             format_utc(result.started_at),
             format_utc(result.ended_at),
             SessionStatus(result.status).value,
@@ -290,38 +178,66 @@ class History:
             result.check_in_before,
             result.check_in_after,
             float(result.active_seconds),
+            sum(1 for e in result.exercises if e.done),
         )
         with self._errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                cursor = self._db.execute(
-                    "INSERT INTO sessions (started_at, ended_at, status, title, routine_id,"
-                    " generation, planned_seconds, check_in_before, check_in_after,"
-                    " active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    session_row,
-                )
-                session_id = int(cursor.lastrowid or 0)
-                self._db.executemany(
-                    "INSERT INTO session_exercises (session_id, position, exercise_id, name,"
-                    " targets, done, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            session_id,
-                            position,
-                            e.exercise_id,
-                            e.name,
-                            json.dumps(list(e.targets)),
-                            int(bool(e.done)),
-                            float(e.active_seconds),
-                        )
-                        for position, e in enumerate(result.exercises)
-                    ],
-                )
+                found = self._db.execute(
+                    "SELECT id FROM sessions WHERE session_id = ?", (session_id,)
+                ).fetchone()
+                if found is not None:
+                    row_id = int(found[0])
+                    self._fill_check_in(row_id, result.check_in_before, result.check_in_after)
+                else:
+                    row_id = self._insert(session_row, result.exercises)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
-        return session_id
+        return row_id
+
+    def _insert(self, session_row: tuple[object, ...], exercises: Iterable[ExerciseResult]) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO sessions (session_id, started_at, ended_at, status, title, routine_id,"
+            " generation, planned_seconds, check_in_before, check_in_after,"
+            " active_seconds, exercises_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            session_row,
+        )
+        row_id = int(cursor.lastrowid or 0)
+        self._db.executemany(
+            "INSERT INTO session_exercises (session_id, position, exercise_id, name,"
+            " targets, done, active_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    row_id,
+                    position,
+                    e.exercise_id,
+                    e.name,
+                    json.dumps(list(e.targets)),
+                    int(bool(e.done)),
+                    float(e.active_seconds),
+                )
+                for position, e in enumerate(exercises)
+            ],
+        )
+        return row_id
+
+    def _fill_check_in(self, row_id: int, before: int | None, after: int | None) -> None:
+        self._db.execute(
+            "UPDATE sessions SET check_in_before = COALESCE(check_in_before, ?),"
+            " check_in_after = COALESCE(check_in_after, ?) WHERE id = ?",
+            (before, after, row_id),
+        )
+
+    def set_check_in_after(self, session_id: str, rating: int) -> bool:
+        """Add the after-session rating to a stored session; False when it is not stored."""
+        with self._errors():
+            cursor = self._db.execute(
+                "UPDATE sessions SET check_in_after = ? WHERE session_id = ?",
+                (rating, session_id),
+            )
+        return cursor.rowcount > 0
 
     def sessions(
         self, limit: int | None = None, since: dt.datetime | None = None
@@ -339,7 +255,14 @@ class History:
 
     def all_sessions(self) -> list[RecordedSession]:
         """Every session, oldest first."""
-        return self._load("ORDER BY started_at, id", [])
+        return list(self.each_session())
+
+    def each_session(self) -> Iterator[RecordedSession]:
+        """Every session, oldest first, read a page at a time: memory stays flat."""
+        with self._errors():
+            cursor = self._db.execute(_SELECT_SESSIONS + "ORDER BY started_at, id")
+            while rows := cursor.fetchmany(PAGE):
+                yield from self._sessions_from(rows)
 
     def count(self) -> int:
         with self._errors():
@@ -349,13 +272,16 @@ class History:
         """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions())."""
         with self._errors():
             db = self._db
-            starts = tuple(
-                (parse_utc(started), seconds)
-                # In no particular order: whatever the covering index gives fastest.
-                for started, seconds in db.execute(
-                    "SELECT started_at, active_seconds FROM sessions"
-                )
-            )
+            starts: list[tuple[dt.datetime, float]] = []
+            done_starts: list[dt.datetime] = []
+            # In no particular order: whatever the covering index gives fastest.
+            for started, seconds, done in db.execute(
+                "SELECT started_at, active_seconds, exercises_done FROM sessions"
+            ):
+                moment = parse_utc(started)
+                starts.append((moment, seconds))
+                if done and seconds > 0:
+                    done_starts.append(moment)
             by_targets: dict[tuple[str, ...], float] = {}
             for targets, seconds in db.execute(
                 "SELECT targets, SUM(active_seconds) FROM session_exercises GROUP BY targets"
@@ -368,7 +294,8 @@ class History:
                 " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
             ).fetchone()
         return Digest(
-            starts=starts,
+            starts=tuple(starts),
+            done_starts=tuple(done_starts),
             seconds_by_targets=by_targets,
             tension_count=int(count),
             tension_change_total=int(total),
@@ -377,12 +304,11 @@ class History:
 
     def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
         with self._errors():
-            rows = self._db.execute(
-                "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
-                " planned_seconds, check_in_before, check_in_after FROM sessions " + clause,
-                params,
-            ).fetchall()
-            exercises = self._exercises([row[0] for row in rows])
+            rows = self._db.execute(_SELECT_SESSIONS + clause, params).fetchall()
+            return self._sessions_from(rows)
+
+    def _sessions_from(self, rows: list[Any]) -> list[RecordedSession]:
+        exercises = self._exercises([row[0] for row in rows])
         return [
             RecordedSession(
                 id=row[0],
@@ -397,6 +323,7 @@ class History:
                     check_in_before=row[8],
                     check_in_after=row[9],
                     exercises=tuple(exercises.get(row[0], ())),
+                    session_id=row[10],
                 ),
             )
             for row in rows
@@ -416,13 +343,16 @@ class History:
         else:  # most of the table: one scan beats a huge IN list
             cursor = self._db.execute(query.format(""))
         wanted = set(ids)
+        parsed: dict[str, tuple[str, ...]] = {}  # few distinct target lists: parse each once
         for session_id, exercise_id, name, targets, done, seconds in cursor:
             if session_id in wanted:
+                if targets not in parsed:
+                    parsed[targets] = tuple(json.loads(targets))
                 found.setdefault(session_id, []).append(
                     ExerciseResult(
                         exercise_id=exercise_id,
                         name=name,
-                        targets=tuple(json.loads(targets)),
+                        targets=parsed[targets],
                         done=bool(done),
                         active_seconds=seconds,
                     )
@@ -439,4 +369,4 @@ class History:
         try:
             yield
         except sqlite3.Error as error:
-            raise _as_history_error(error, self.path) from None
+            raise as_history_error(error, self.path) from None

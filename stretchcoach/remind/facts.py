@@ -125,11 +125,18 @@ def _query(connection: object, now: dt.datetime, tz: dt.tzinfo) -> Facts:
     return Facts(
         last_end=last_end,
         today_minutes=float(seconds) / 60,
-        streak_days=_streak(connection, now, tz),
+        streak_days=_streak(connection, now, tz, _done_column(connection)),
     )
 
 
-def _streak(connection: object, now: dt.datetime, tz: dt.tzinfo) -> int:
+def _done_column(connection: object) -> bool:
+    """Whether the history counts exercises done (schema 5 on): streaks then need one, as in
+    `stats`; an older file not yet migrated by a writing command counts active time alone."""
+    columns = connection.execute("PRAGMA table_info(sessions)")  # type: ignore[attr-defined]
+    return any(row[1] == "exercises_done" for row in columns)
+
+
+def _streak(connection: object, now: dt.datetime, tz: dt.tzinfo, done_column: bool) -> int:
     """Consecutive local days with activity, ending today or yesterday (as `stats` counts).
 
     Rows are compared as text against each day's UTC start, so only one time conversion is
@@ -143,8 +150,9 @@ def _streak(connection: object, now: dt.datetime, tz: dt.tzinfo) -> int:
     today = now.astimezone(tz).date()
     day, start = today, start_text(today)
     streak, counted = 0, False
+    done = " AND exercises_done > 0" if done_column else ""
     rows = connection.execute(  # type: ignore[attr-defined]
-        "SELECT started_at FROM sessions WHERE active_seconds > 0 ORDER BY started_at DESC"
+        f"SELECT started_at FROM sessions WHERE active_seconds > 0{done} ORDER BY started_at DESC"
     )
     for (started,) in rows:  # newest first; stops at the first day without a session
         while started < start:

@@ -330,6 +330,7 @@ def plain_pause(snap: Snapshot) -> str:
 _STATUS_WORDS = {
     SessionStatus.COMPLETED: "completed",
     SessionStatus.STOPPED: "stopped early",
+    SessionStatus.SKIPPED: "skipped (no exercise done)",
     SessionStatus.INTERRUPTED: "interrupted",
 }
 

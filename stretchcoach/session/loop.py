@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Protocol
 
 from stretchcoach.model import Plan, SessionResult, SessionStatus
 from stretchcoach.render import session as screen
 from stretchcoach.session import runner
-from stretchcoach.session.terminal import Interrupted
+from stretchcoach.session.terminal import INTERRUPT_KEY, Interrupted
 
 # At most ten frames a second, whatever the keys do.
 MIN_FRAME = 0.1
@@ -30,10 +32,13 @@ class View(Protocol):
 class SessionInterrupted(Exception):
     """A signal or Ctrl-C ended the session; the result is still worth recording."""
 
-    def __init__(self, result: SessionResult, exit_code: int) -> None:
+    def __init__(
+        self, result: SessionResult, exit_code: int, crash: Exception | None = None
+    ) -> None:
         super().__init__(f"session interrupted (exit {exit_code})")
         self.result = result
         self.exit_code = exit_code
+        self.crash = crash  # the error that ended it, to raise once the result is recorded
 
 
 def run_session(
@@ -44,12 +49,22 @@ def run_session(
     view: View,
     bell: Callable[[], None] | None = None,
     now_utc: Callable[[], dt.datetime],
+    stop_requested: Callable[[], int | None] = lambda: None,
+    session_id: str | None = None,
 ) -> SessionResult:
-    """Run `plan` to its end (or `q`); SessionInterrupted carries the result of an interruption."""
+    """Run `plan` to its end (or `q`); SessionInterrupted carries the result of an interruption.
+
+    stop_requested gives an exit code once a signal asked to stop (a SignalLatch's); it is
+    read before every frame, so a signal never lands in the middle of drawing one.
+    """
+    session_id = session_id or uuid.uuid4().hex
     started_at = now_utc()
     state = runner.start(plan, clock())
     try:
         while True:
+            code = stop_requested()
+            if code is not None:
+                raise _Stop(code)
             if state.cue and bell is not None:
                 bell()
             now = clock()
@@ -60,14 +75,36 @@ def run_session(
             if due is not None:
                 timeout = min(timeout, due)
             key = keys.read(max(0.0, timeout))
+            if key == INTERRUPT_KEY:  # Ctrl-C read as a byte: the terminal did not signal it
+                raise _Stop(EXIT_INTERRUPTED)
             state = runner.step(state, clock(), key)
-    except (KeyboardInterrupt, Interrupted) as signal_:
-        code = signal_.exit_code if isinstance(signal_, Interrupted) else EXIT_INTERRUPTED
+    except (KeyboardInterrupt, Interrupted, _Stop, Exception) as ending:
+        crash = None
+        if isinstance(ending, KeyboardInterrupt):
+            code = EXIT_INTERRUPTED
+        elif isinstance(ending, (Interrupted, _Stop)):
+            code = ending.exit_code
+        else:
+            # The terminal went away mid-frame (its SIGHUP is then already noted), output
+            # failed, or a bug: what was done still counts, and the error is raised after.
+            code = stop_requested() or 1
+            crash = None if stop_requested() else ending
         state = runner.stop(state, clock(), SessionStatus.INTERRUPTED)
         result = runner.result(state, plan, started_at, now_utc(), SessionStatus.INTERRUPTED)
-        raise SessionInterrupted(result, code) from None
+        raise SessionInterrupted(replace(result, session_id=session_id), code, crash) from None
     status = state.status or SessionStatus.COMPLETED
-    return runner.result(state, plan, started_at, now_utc(), status)
+    result = runner.result(state, plan, started_at, now_utc(), status)
+    if status is SessionStatus.COMPLETED and not any(e.done for e in result.exercises):
+        status = SessionStatus.SKIPPED  # ran to its end with every exercise skipped
+    return replace(result, status=status, session_id=session_id)
+
+
+class _Stop(Exception):
+    """Internal: leave the loop as interrupted with this exit code."""
+
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(exit_code)
+        self.exit_code = exit_code
 
 
 class LiveView:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -16,8 +17,22 @@ HIDE_CURSOR = "\x1b[?25l"
 ENTER_ALT_SCREEN = "\x1b[?1049h"
 LEAVE_ALT_SCREEN = "\x1b[?1049l"
 
+# The byte Ctrl-C types when the terminal does not turn it into SIGINT (ISIG off).
+INTERRUPT_KEY = "\x03"
+
 # Keys as typed -> the runner's keys. Arrows move between exercises too.
-_KEYS = {" ": " ", "n": "n", "N": "n", "b": "b", "B": "b", "+": "+", "=": "+", "q": "q", "Q": "q"}
+_KEYS = {
+    INTERRUPT_KEY: INTERRUPT_KEY,
+    " ": " ",
+    "n": "n",
+    "N": "n",
+    "b": "b",
+    "B": "b",
+    "+": "+",
+    "=": "+",
+    "q": "q",
+    "Q": "q",
+}
 _ARROWS = {"C": "n", "D": "b"}
 
 
@@ -66,10 +81,12 @@ class KeyReader:
         if self.pending:
             return self.pending.popleft()
         if self.closed:  # end of input: wait without spinning on a readable EOF
-            time.sleep(max(0.0, timeout))
+            wait_for_signal(timeout)
             return None
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
-        if not ready:
+        wake = _wake_fds()
+        ready, _, _ = select.select([self.fd, *wake], [], [], max(0.0, timeout))
+        if self.fd not in ready:
+            _drain(ready)
             return None
         try:
             data = os.read(self.fd, 64)
@@ -86,8 +103,137 @@ class NoKeys:
     """A key source for sessions without a keyboard: it only waits."""
 
     def read(self, timeout: float) -> str | None:
-        time.sleep(max(0.0, timeout))
+        wait_for_signal(timeout)
         return None
+
+
+def wait_for_signal(timeout: float) -> None:
+    """Sleep timeout seconds, or less when a signal arrives under a SignalLatch."""
+    wake = _wake_fds()
+    if not wake:
+        time.sleep(max(0.0, timeout))
+        return
+    ready, _, _ = select.select(wake, [], [], max(0.0, timeout))
+    _drain(ready)
+
+
+def _wake_fds() -> list[int]:
+    return [] if _latch is None else [_latch.wake_fd]
+
+
+def _drain(fds: list[int]) -> None:
+    for fd in fds:
+        try:
+            while os.read(fd, 64):
+                pass
+        except OSError:  # empty (non-blocking) or closed
+            pass
+
+
+# Signals that end a session. Handlers are process-wide, so one latch at most is active.
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+_latch: SignalLatch | None = None
+
+
+class SignalLatch:
+    """While active, SIGINT, SIGTERM and SIGHUP only note themselves: nothing is aborted half
+    way (a frame, a journal write, an insert). The first one's exit code is kept; each also
+    writes a byte to a pipe so a wait for keys returns at once."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.wake_fd = -1
+        self._write_fd = -1
+        self._old: dict[int, Any] = {}
+        self._outer: SignalLatch | None = None
+
+    @property
+    def exit_code(self) -> int | None:
+        """128 + the first signal's number, or None while none came."""
+        return self.first
+
+    def trip(self, exit_code: int) -> None:
+        """Act as if a signal with this exit code came (a ^C byte read as a key)."""
+        if self.first is None:
+            self.first = exit_code
+
+    def __enter__(self) -> SignalLatch:
+        global _latch
+        self.wake_fd, self._write_fd = os.pipe()
+        os.set_blocking(self.wake_fd, False)
+        os.set_blocking(self._write_fd, False)
+        # Blocked while the handlers change, so none slips between two signal() calls.
+        blocked = _block(ENDING_SIGNALS)
+        try:
+            for signum in ENDING_SIGNALS:
+                self._old[signum] = signal.signal(signum, self._on_signal)
+            self._outer, _latch = _latch, self
+        finally:
+            _unblock(blocked)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        global _latch
+        blocked = _block(ENDING_SIGNALS)
+        try:
+            for signum, handler in self._old.items():
+                signal.signal(signum, handler)
+            self._old.clear()
+            _latch = self._outer
+        finally:
+            _unblock(blocked)
+        os.close(self.wake_fd)
+        os.close(self._write_fd)
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self.trip(128 + signum)
+        with contextlib.suppress(OSError):  # the pipe is full: a wake-up is already waiting
+            os.write(self._write_fd, b"\0")
+
+
+def _block(signums: tuple[int, ...]) -> set[int] | None:
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return {int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, signums)}
+
+
+def _unblock(previous: set[int] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class RaisingSignals:
+    """SIGTERM and SIGHUP raise Interrupted (SIGINT raises KeyboardInterrupt as usual):
+    for waits that are safe to abandon, such as a prompt after the session is recorded."""
+
+    def __init__(self) -> None:
+        self._old: dict[int, Any] = {}
+
+    def __enter__(self) -> RaisingSignals:
+        for signum in ENDING_SIGNALS:
+            if signum != getattr(signal, "SIGINT", None):
+                self._old[signum] = signal.signal(signum, self._raise)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for signum, handler in self._old.items():
+            signal.signal(signum, handler)
+
+    @staticmethod
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
 
 
 class Interrupted(BaseException):
@@ -102,7 +248,7 @@ class Interrupted(BaseException):
 
 
 class Guard:
-    """Terminal modes and signals for a session, restored on every way out."""
+    """Terminal modes and Ctrl-Z for a session, restored on every way out."""
 
     def __init__(
         self,
@@ -126,9 +272,7 @@ class Guard:
 
             self.saved = termios.tcgetattr(self.in_fd)
         self.active = True
-        self._handle(signal.SIGTERM, self._on_terminate)
-        if hasattr(signal, "SIGHUP"):
-            self._handle(signal.SIGHUP, self._on_terminate)
+        # SIGINT, SIGTERM and SIGHUP are a SignalLatch's: the session loop polls it.
         if hasattr(signal, "SIGTSTP") and (self.saved is not None or self.screen):
             self._handle(signal.SIGTSTP, self._on_stop)
         self._enter_modes()
@@ -185,9 +329,6 @@ class Guard:
             self.stdout.flush()
         except (OSError, ValueError):
             pass
-
-    def _on_terminate(self, signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signum)
 
     def _on_stop(self, signum: int, frame: FrameType | None) -> None:
         if self.screen:
