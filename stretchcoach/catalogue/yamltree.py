@@ -10,6 +10,10 @@ from stretchcoach.model import (
 )
 
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+# A catalogue nests five deep (file, exercises, exercise, source, citation). Deeper input is
+# refused as it is read: libyaml's scanner slows quadratically with flow nesting (`[[[[...`),
+# and the events are pulled one by one, so stopping here stops the scanner too.
+MAX_DEPTH = 20
 
 
 # ---------------------------------------------------------------- the YAML tree
@@ -132,6 +136,13 @@ def tree(data: bytes, file: FileReport) -> Node | None:
                     check(event, line, column)
                 attach(Scalar(event.value, event.style in ("", None), line, column))
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    file.problem(
+                        (line, column),
+                        f"lists and mappings nested more than {MAX_DEPTH} deep; "
+                        "a catalogue needs at most 5 levels",
+                    )
+                    return None
                 if event.anchor is not None or event.tag is not None:
                     check(event, line, column)
                 node: Node = (
