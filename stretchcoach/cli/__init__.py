@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from stretchcoach.cli import browse, imports, records, session  # noqa: F401  (each registers its commands)
-from stretchcoach.cli.base import app
+from stretchcoach.cli.base import app, fit_streams
 
 __all__ = ["app", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `stretchcoach` script."""
+    fit_streams()
     try:
         app(args=argv, prog_name="stretchcoach")
     except SystemExit as exit_:

@@ -16,9 +16,12 @@ from stretchcoach.cli.base import (
     KindOption,
     PositionOption,
     app,
-    err_console,
+    is_terminal,
     out_console,
     paths,
+    print_json,
+    say,
+    write,
 )
 from stretchcoach.errors import CatalogueError, Problem, StretchcoachError
 from stretchcoach.model import Catalogue, Exercise
@@ -31,27 +34,12 @@ def _load(extra: list[Path] | None) -> Catalogue:
     return load(paths(), extra or ())
 
 
-def _terminal() -> bool:
-    # Decided without importing Rich, so piped output stays fast; FORCE_COLOR as Rich reads it.
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _print_json(data: Any) -> None:
-    import json
-
-    _write(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 def _show(renderable: Any) -> None:
     """Styled on a terminal; exactly the text, unwrapped, anywhere else."""
-    if _terminal():
+    if is_terminal():
         out_console().print(renderable)
     else:
-        _write(renderable.plain)
+        write(renderable.plain)
 
 
 @app.command("list")
@@ -106,16 +94,13 @@ def list_(
         search=search,
     )
     if json:
-        _print_json([exercise_json(e, loaded) for e in found])
+        print_json([exercise_json(e, loaded) for e in found])
         return
     if not found:
-        err_console().print(
-            "No exercises match these filters; try fewer, or `stretchcoach list` for all.",
-            markup=False,
-        )
+        say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
     rows = list_rows(found)
-    if _terminal():
+    if is_terminal():
         out_console().print(list_table(rows))
     else:
         sys.stdout.write(plain_table(LIST_HEADERS, rows))
@@ -143,11 +128,11 @@ def show(
     found = lookup(loaded, name)
     if isinstance(found, Exercise):
         if json:
-            _print_json(exercise_json(found, loaded))
+            print_json(exercise_json(found, loaded))
         else:
             _show(exercise_view(found, loaded))
     elif json:
-        _print_json(routine_json(found, loaded))
+        print_json(routine_json(found, loaded))
     else:
         _show(routine_view(found, loaded, definition=True))
 
@@ -162,9 +147,9 @@ def routines(catalogue: CatalogueOption = None, json: JsonOption = False) -> Non
 
     loaded = _load(catalogue)
     if json:
-        _print_json([routine_json(r, loaded) for r in loaded.routines.values()])
+        print_json([routine_json(r, loaded) for r in loaded.routines.values()])
     elif not loaded.routines:
-        err_console().print("No routines are defined.", markup=False)
+        say("No routines are defined.")
     else:
         _show(routines_view(loaded))
 
@@ -189,7 +174,7 @@ def validate(
         if result.problems:
             problems.extend(result.problems)
         else:
-            _write(ok_line(result.path, result.exercises, result.routines))
+            write(ok_line(result.path, result.exercises, result.routines))
     if problems:
         raise CatalogueError(problems)
     if not results:
@@ -219,7 +204,7 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
         catalogue=loaded,
     )
     if json:
-        _print_json(data)
+        print_json(data)
     else:
         _show(info_view(data))
     if failure is not None:
@@ -240,4 +225,4 @@ def safety() -> None:
             f"cannot read the safety notes at {path}: {error.strerror or error}",
             hint="reinstall stretchcoach",
         ) from None
-    _write(text)
+    write(text)

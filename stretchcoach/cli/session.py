@@ -16,9 +16,12 @@ from stretchcoach.cli.base import (
     KindOption,
     PositionOption,
     app,
-    err_console,
+    draws_screens,
+    is_terminal,
     out_console,
     paths,
+    print_json,
+    say,
 )
 from stretchcoach.errors import UsageError
 
@@ -191,19 +194,12 @@ def plan_command(
         from stretchcoach.plan.routines import routine_from_plan
 
         where = save_routine(routine_from_plan(plan, save), paths())
-        err_console().print(
-            f"Saved routine {save!r} to {where}; run it with: stretchcoach run {save}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"Saved routine {save!r} to {where}; run it with: stretchcoach run {save}")
     from stretchcoach.render.plan import plan_json, plan_table, plan_text
 
     if json:
-        import json as json_
-
-        sys.stdout.write(json_.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n")
-    elif sys.stdout.isatty():
+        print_json(plan_json(plan))
+    elif is_terminal():
         out_console().print(plan_table(plan))
     else:
         sys.stdout.write(plan_text(plan))
@@ -263,7 +259,8 @@ def run_command(
     from dataclasses import replace
 
     from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
-    from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
+    from stretchcoach.session.terminal import Guard, Interrupted
+    from stretchcoach.session.terminal import is_terminal as is_tty
 
     plan = _build_plan(
         name,
@@ -279,20 +276,22 @@ def run_command(
         rest=rest,  # type: ignore[arg-type]
     )
     stdin, stdout = sys.stdin, sys.stdout
-    keys_on = is_terminal(stdin)
-    plain = plain or not (keys_on and is_terminal(stdout))
+    keys_on = is_tty(stdin)
+    # The live screen needs a real terminal that can address the cursor; anything else
+    # (a pipe, a file, TERM=dumb) gets one line per phase.
+    plain = plain or not (keys_on and is_tty(stdout) and draws_screens())
     history = None
     if not no_log:  # opened first: a broken database is reported before anyone stretches
         from stretchcoach.history.store import open_history
 
         history = open_history(paths().history_db)
         for notice in history.notices:
-            err_console().print(notice, markup=False, highlight=False, soft_wrap=True)
+            say(notice)
     code = 0
     try:
         before = _ask("now") if check_in else None
         clock, keys, now_utc = _devices(stdin, keys_on)
-        bell = None if no_sound or not is_terminal(stdout) else _bell(stdout)
+        bell = None if no_sound or not is_tty(stdout) else _bell(stdout)
         try:
             with Guard(stdin, stdout, keys=keys_on, screen=not plain) as guard:
                 if plain:

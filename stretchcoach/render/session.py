@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 
 from rich.console import Group
 from rich.text import Text
 
 from stretchcoach.durations import describe, format_clock, format_seconds
 from stretchcoach.model import PhaseKind, SessionResult, SessionStatus
+from stretchcoach.render.text import clean
 from stretchcoach.session.runner import Snapshot
 
 # Sizes below which a layout no longer fits.
@@ -35,11 +35,6 @@ KEYS_LINE_PAUSED = "space resume · n next · b back · + 10s · q quit"
 KEYS_SHORT = "spc pause·n next·b back·+ 10s·q quit"
 SUSPENDED_NOTICE = "Paused: the computer was asleep; that time was not counted. Space resumes."
 PAUSED_NOTICE = "PAUSED: press space to resume."
-
-
-def clean(text: str) -> str:
-    """Catalogue text made safe to show: control characters (escapes included) dropped."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
 
 
 def countdown(seconds_left: float) -> str:
