@@ -377,8 +377,8 @@ def test_files_over_the_size_cap_are_refused_unread(
     path = tmp_path / "c.yaml"
     path.write_bytes(b"#" * (1024 * 1024 + 1))
     assert problems_of(path) == [
-        "1:1: the file is 1.0 MiB, over the 1 MiB cap for a catalogue file "
-        "(it would load too slowly); split it"
+        "1:1: the file is 1.0 MiB, over the 1 MiB cap "
+        "(a larger file would load too slowly); split it"
     ]
 
 

@@ -67,7 +67,7 @@ def test_a_folder_given_to_the_reader_is_refused(tmp_path: Path) -> None:
 def test_the_cap_holds_while_reading_a_file_whose_size_says_zero() -> None:
     # /proc files are regular files that report size 0: only the read can enforce the cap.
     assert os.stat("/proc/self/maps").st_size == 0
-    with pytest.raises(Unreadable, match="grew past the 0 MiB cap"):
+    with pytest.raises(Unreadable, match="grew past the 64 bytes cap"):
         read_capped(Path("/proc/self/maps"), limit=64)
 
 

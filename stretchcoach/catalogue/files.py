@@ -72,9 +72,17 @@ def _kind(mode: int) -> str:
 
 
 def _too_big(size: int, limit: int, *, grew: bool = False) -> str:
-    cap = f"{limit // 1024 // 1024} MiB"
-    what = "the file grew past" if grew else f"the file is {size / 1024 / 1024:.1f} MiB, over"
-    return f"{what} the {cap} cap for a catalogue file (it would load too slowly); split it"
+    what = "the file grew past" if grew else f"the file is {size_text(size, 1)}, over"
+    cap = size_text(limit)
+    return f"{what} the {cap} cap (a larger file would load too slowly); split it"
+
+
+def size_text(size: int, decimals: int = 0) -> str:
+    """'16 MiB', '1.5 MiB' (one decimal), '64 KiB', '10 bytes'."""
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.{decimals}f} {unit}"
+    return f"{size} bytes"
 
 
 def _read(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
