@@ -186,3 +186,33 @@ def test_naming_a_cache_entry_needs_no_hashing_library(tmp_path: Path) -> None:
     name, imported = out.stdout.split()
     assert name.endswith(".pickle") and len(name) == len("0123456789abcdef.pickle")
     assert imported == "False"
+
+
+# ---------------------------------------------------------------- bounded work per file
+
+
+def test_a_file_of_tiny_values_is_cut_off_at_the_node_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stretchcoach.catalogue import yamltree
+
+    monkeypatch.setattr(yamltree, "MAX_NODES", 1000)
+    path = tmp_path / "c.yaml"
+    path.write_text(HEAD + "  - targets: [" + "a, " * 2000 + "a]\n", encoding="utf-8")
+    assert problems_of(path) == [
+        "3:2991: more than 1,000 values in one file; split it into several files"
+    ]
+
+
+def test_problems_stop_at_the_limit_and_say_so(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    keys = "".join(f"    extra{i}: 1\n" for i in range(5000))
+    path.write_text(HEAD + exercise("a", "A") + keys, encoding="utf-8")
+    found = problems_of(path)
+    assert len(found) == 201
+    assert found[0] == (
+        "7:5: unknown key 'extra0' in an exercise; allowed: id, name, kind, targets, muscles, "
+        "position, equipment, sides, hold, reps, sets, work, between, discreet, steps, "
+        "cautions, source"
+    )
+    assert found[-1] == "206:5: stopped after 200 problems; fix these and check the file again"

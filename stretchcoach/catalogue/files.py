@@ -8,13 +8,14 @@ from pathlib import Path
 
 from stretchcoach.catalogue.schema import Checker
 from stretchcoach.catalogue.values import Parsed
-from stretchcoach.catalogue.yamltree import FileReport, position, tree
+from stretchcoach.catalogue.yamltree import FileReport, TooManyProblems, position, tree
 from stretchcoach.errors import CatalogueError, Problem
 
-# Well above the largest real catalogue (10,000 exercises are about 7 MiB) and low enough that
-# any file under it loads in seconds: parsing costs about a second per 2 MiB, and a 64 MiB cap
-# let a file take a minute and a gigabyte.
-MAX_BYTES = 16 * 1024 * 1024
+# Above the largest catalogue we know (benchmarks/make_catalogue.py's 10,000 exercises: 6.7
+# MiB; free-exercise-db's 873 records convert to well under 1 MiB) and low enough that any file
+# under it loads in seconds: parsing takes about 0.45 s of CPU a MiB, so a 64 MiB cap let a
+# file take most of a minute and a gigabyte.
+MAX_BYTES = 8 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
@@ -109,10 +110,13 @@ def _read(path: Path, name: str) -> tuple[bytes | None, list[Problem]]:
 def parse_bytes(data: bytes, name: str, require_source: bool) -> tuple[Parsed, list[Problem]]:
     """The exercises and routines in `data`, and every problem found in it."""
     file = FileReport(name)
-    root = tree(data, file)
-    if file.problems and root is None:
-        return ((), ()), file.problems
-    parsed = Checker(file, require_source).document(root)
+    try:
+        root = tree(data, file)
+        if file.problems and root is None:
+            return ((), ()), file.problems
+        parsed = Checker(file, require_source).document(root)
+    except TooManyProblems:
+        return ((), ()), file.problems  # in file order already; the last says it stopped
     file.problems.sort(key=lambda p: (p.line, p.column))
     return parsed, file.problems
 
