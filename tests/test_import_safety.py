@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,16 @@ def test_moves_needing_gear_never_enter_a_default_desk_session(
     catalogue = load(home)
     spec = resolve(catalogue, Request(), dt.date(2026, 1, 5))
     assert not allowed(catalogue.exercises["heavy-thing"], spec)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="line breaks in file names")
+def test_a_line_break_in_the_source_name_cannot_reach_the_yaml(home: Paths, tmp_path: Path) -> None:
+    source = write_json(tmp_path, [record("Fresh Stretch")], name="x\nroutines: oops\n.json")
+    done = invoke("import", str(source))
+    assert done.exit_code == 0, done.stderr
+    written = (home.catalogue_dir / "free-exercise-db.yaml").read_text(encoding="utf-8")
+    assert written.splitlines()[0] == (
+        "# Imported by stretchcoach from x routines: oops .json (free-exercise-db); "
+        "doses filled by rule."
+    )
+    assert "fresh-stretch" in load(home).exercises

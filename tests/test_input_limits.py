@@ -167,11 +167,24 @@ def test_an_unchanged_old_file_is_served_without_reading_it(
     monkeypatch.setattr(catalogue_cache, "RACY_NS", 0)  # as if the ctime were old too
     first = load(home, [path])
 
-    def refuse(*args: object) -> object:
-        raise AssertionError("the file was read although its entry is fresh")
+    def refuse(given: Path, *args: object) -> object:
+        if Path(given) == path:
+            raise AssertionError("the file was read although its entry is fresh")
+        return read_capped(given, *args)  # the cache entry itself
 
     monkeypatch.setattr(catalogue_cache, "read_capped", refuse)
     assert load(home, [path]) == first
+
+
+@posix_only
+def test_a_fifo_planted_as_a_cache_entry_does_not_block(home: Paths, tmp_path: Path) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text(HEAD + exercise("mine", "Mine"), encoding="utf-8")
+    load(home, [path])
+    entry = catalogue_cache.cache_file(home.cache_dir, str(path), str(path), False)
+    entry.unlink()
+    os.mkfifo(entry)
+    assert load(home, [path]).exercises["mine"].name == "Mine"
 
 
 def test_naming_a_cache_entry_needs_no_hashing_library(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from stretchcoach import __version__
-from stretchcoach.catalogue.files import Unreadable, parse, parse_bytes, read_capped
+from stretchcoach.catalogue.files import MAX_BYTES, Unreadable, parse, parse_bytes, read_capped
 from stretchcoach.catalogue.values import Parsed
 from stretchcoach.errors import Problem
 
@@ -49,8 +49,8 @@ def parse_cached(
     except OSError:
         return parse(path, name, require_source)  # parse reports the unreadable file
     try:
-        with open(cache_path, "rb") as handle:
-            stored_key, checksum, parsed = pickle.load(handle)
+        # Read like any input: a FIFO or device planted in the cache must not block or flood.
+        stored_key, checksum, parsed = pickle.loads(read_capped(cache_path, 4 * MAX_BYTES)[0])
         if stored_key == key and (checksum is None or checksum == _checksum(absolute)):
             return parsed, []
     except Exception:  # a missing, stale or corrupt cache is rebuilt

@@ -106,9 +106,9 @@ def _check_record(record: object, where: str) -> None:
     if not isinstance(record, dict):
         raise UsageError(f"{where} must be a JSON object, not {_json_type(record)}")
     title = record.get("name")
-    if not isinstance(title, str) or not _clean(title):
+    if not isinstance(title, str) or not clean(title):
         raise UsageError(f"{where} has no name")
-    where = f"{where} ({_clean(title)[:40]!r})"
+    where = f"{where} ({clean(title)[:40]!r})"
     for field in TEXT_FIELDS:
         if record.get(field) is not None and not isinstance(record[field], str):
             raise UsageError(
@@ -165,16 +165,16 @@ def to_yaml(exercises: Iterable[Mapping[str, Any]], *, note: str) -> str:
 
 
 def _exercise(record: Mapping[str, Any], taken: set[str]) -> dict[str, Any]:
-    name = _clean(record["name"])
-    steps = [_clean(s) for s in record.get("instructions") or [] if _clean(s)]
+    name = clean(record["name"])
+    steps = [clean(s) for s in record.get("instructions") or [] if clean(s)]
     text = " ".join(steps).lower()
     category = str(record.get("category") or "")
     equipment = str(record.get("equipment") or "body only")
     kind = KIND_BY_CATEGORY.get(category, "mobility")
     if equipment == "foam roll":
         kind = "release"
-    muscles = [_clean(m) for m in (record.get("primaryMuscles") or [])]
-    muscles += [_clean(m) for m in (record.get("secondaryMuscles") or []) if m not in muscles]
+    muscles = [clean(m) for m in (record.get("primaryMuscles") or [])]
+    muscles += [clean(m) for m in (record.get("secondaryMuscles") or []) if m not in muscles]
     targets: list[str] = []
     for muscle in muscles:
         for area in MUSCLE_AREAS.get(muscle, ()):
@@ -232,7 +232,7 @@ def _equipment(value: str) -> list[str]:
     return [_slug(value)] if value else []
 
 
-def _clean(value: object) -> str:
+def clean(value: object) -> str:
     text = str(value)
     if not text.isprintable():
         import unicodedata

@@ -17,7 +17,7 @@ from stretchcoach.catalogue.files import (
     read_capped,
     size_text,
 )
-from stretchcoach.catalogue.importer import FORMAT, convert, parse_json, to_yaml
+from stretchcoach.catalogue.importer import FORMAT, clean, convert, parse_json, to_yaml
 from stretchcoach.errors import CatalogueError, UsageError
 from stretchcoach.paths import Paths
 
@@ -64,7 +64,8 @@ def import_file(
         raise UsageError(f"{source}: not UTF-8 text ({error.reason})") from None
     exercises = convert(parse_json(text, str(source)))
     renamed = clear_of(exercises, ids_in_use(paths, skip=target))
-    note = f"Imported by stretchcoach from {source.name} ({FORMAT}); doses filled by rule."
+    # The note is a YAML comment: a line break in the file name must not end it.
+    note = f"Imported by stretchcoach from {clean(source.name)} ({FORMAT}); doses filled by rule."
     keep(to_yaml(exercises, note=note), target)
     return Imported(target, len(exercises), tuple(renamed))
 
