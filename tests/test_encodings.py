@@ -47,6 +47,8 @@ COMMANDS = {
     "validate": ["validate"],
     "show-json": ["show", "neck-tilt", "--json"],
     "unknown-id": ["show", "neck-tlt"],
+    "history": ["history"],  # after a recorded session, with a check-in: "5->2"
+    "stats": ["stats"],  # the calendar's shades and the bars
 }
 
 
@@ -82,7 +84,7 @@ def catalogue(home: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
 
 def invoke(args: list[str], path: Path, charset: str, styled: bool) -> tuple[int, str, str]:
     """A command run with stdout and stderr in `charset`, through the app's own streams."""
-    extra = [str(path)] if args[0] == "validate" else ["-c", str(path)]
+    extra = {"validate": [str(path)], "history": [], "stats": []}.get(args[0], ["-c", str(path)])
     env = {"FORCE_COLOR": "1"} if styled else {}
     result = CliRunner(charset=charset).invoke(app, [*args, *extra], env=env)
     assert not isinstance(result.exception, UnicodeError), result.exception
@@ -99,6 +101,11 @@ def invoke(args: list[str], path: Path, charset: str, styled: bool) -> tuple[int
 def test_every_command_works_on_any_encoding(
     catalogue: Path, charset: str, command: str, styled: bool
 ) -> None:
+    if command in ("history", "stats"):
+        recorded = CliRunner().invoke(
+            app, ["run", "tiny", "-c", str(catalogue), "--check-in", "--no-sound"], input="5\n2\n"
+        )
+        assert recorded.exit_code == 0, recorded.output
     code, stdout, stderr = invoke(COMMANDS[command], catalogue, charset, styled)
     assert code == (2 if command == "unknown-id" else 0), stderr
     assert stdout.strip() or stderr.strip()
