@@ -72,7 +72,7 @@ REPS = re.compile(r"(\d+)\s*(?:-|to)?\s*(\d+)?\s*(?:repetitions|reps)\b")
 # named as equipment, so a default (chair, desk, wall) session never picks the exercise.
 GEAR_BY_CATEGORY = {"strongman": "strongman-gear", "plyometrics": "room-to-jump"}
 # Categories whose characters draw nothing or act on a terminal: dropped from imported text.
-_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
 TEXT_FIELDS = ("category", "equipment")
 LIST_FIELDS = ("primaryMuscles", "secondaryMuscles", "instructions")
 

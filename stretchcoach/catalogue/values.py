@@ -69,7 +69,7 @@ _INT = re.compile(r"[0-9]+")
 # (text that displays differently from what it says), zero-width characters, the BOM.
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+_INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Cs"))
 
 
 def unsafe(value: str) -> str | None:

@@ -10,8 +10,9 @@ from typing import Any
 
 # Categories that draw nothing or act on the terminal: controls (ESC, CSI), invisible format
 # characters (bidirectional controls, zero-width characters, the BOM), line and paragraph
-# separators, lone surrogates (undecodable bytes in a file name), unassigned and private use.
-_INERT_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+# separators, lone surrogates (undecodable bytes in a file name). Unassigned code points are
+# kept: a Python with older Unicode tables would otherwise hide new emoji.
+_INERT_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
 
 
 def _unsafe(char: str) -> bool:
