@@ -197,3 +197,23 @@ def test_a_line_break_in_the_source_name_cannot_reach_the_yaml(home: Paths, tmp_
         "doses filled by rule."
     )
     assert "fresh-stretch" in load(home).exercises
+
+
+# ---------------------------------------------------------------- bounded work
+
+
+def test_a_long_run_of_digits_in_the_instructions_imports_at_once(
+    home: Paths, tmp_path: Path
+) -> None:
+    # The old dose patterns backtracked cubically: 2,000 digits took minutes.
+    source = write_json(tmp_path, [record("Digits", instructions=["1" * 200_000 + " seconds"])])
+    done = invoke("import", str(source))
+    assert done.exit_code == 0, done.stderr
+    assert load(home).exercises["digits"].dose.hold == 30  # no number of 4 digits or fewer
+
+
+def test_too_many_records_are_refused_before_converting(home: Paths, tmp_path: Path) -> None:
+    source = write_json(tmp_path, "[" + ",".join(["{}"] * 20_001) + "]")
+    done = invoke("import", str(source))
+    assert done.exit_code == 2
+    assert "20,001 records, more than the 20,000 one catalogue file holds" in done.stderr

@@ -229,3 +229,13 @@ def test_problems_stop_at_the_limit_and_say_so(tmp_path: Path) -> None:
         "cautions, source"
     )
     assert found[-1] == "206:5: stopped after 200 problems; fix these and check the file again"
+
+
+def test_a_huge_value_quoted_back_is_cut_in_the_middle(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(HEAD + exercise("a", "A") + f"    kind: {'x' * 1_000_000}\n", encoding="utf-8")
+    [problem] = problems_of(path)
+    assert len(problem) < 700
+    assert problem.startswith("7:11: unknown kind 'xxx")
+    assert " [...] " in problem
+    assert problem.endswith("use stretch, mobility, strength, posture or release")

@@ -66,8 +66,11 @@ POSITION_WORDS = (
     ("standing", re.compile(r"\b(stand|standing)\b")),
 )
 EACH_SIDE = re.compile(r"\b(other side|opposite side|each side|switch sides|other leg|other arm)\b")
-SECONDS = re.compile(r"(\d+)\s*(?:-|to|or)?\s*(\d+)?\s*(?:seconds|secs|sec)\b")
-REPS = re.compile(r"(\d+)\s*(?:-|to)?\s*(\d+)?\s*(?:repetitions|reps)\b")
+# Numbers of at most four digits, starting where a number starts, one optional space each
+# side of "-"/"to" (the text is whitespace-collapsed): no backtracking over a long run of
+# digits, which made the old patterns cubic (2,000 digits took minutes).
+SECONDS = re.compile(r"(?<!\d)(\d{1,4}) ?(?:(?:-|to|or) ?(\d{1,4}) ?)?(?:seconds|secs|sec)\b")
+REPS = re.compile(r"(?<!\d)(\d{1,4}) ?(?:(?:-|to) ?(\d{1,4}) ?)?(?:repetitions|reps)\b")
 # Where a record's category or equipment means gear a desk worker does not have to hand:
 # named as equipment, so a default (chair, desk, wall) session never picks the exercise.
 GEAR_BY_CATEGORY = {"strongman": "strongman-gear", "plyometrics": "room-to-jump"}
@@ -76,6 +79,9 @@ _INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
 TEXT_FIELDS = ("category", "equipment")
 LIST_FIELDS = ("primaryMuscles", "secondaryMuscles", "instructions")
 
+# Records converted into one catalogue file: each becomes at least 400 bytes of YAML, and
+# the file must stay under the 8 MiB catalogue cap (free-exercise-db has 873).
+MAX_RECORDS = 20_000
 STATIC_HOLD = (15, 30)  # article 004: hold stretches 15–30 s
 STRENGTH_REPS = (8, 12)  # article 004: 8–12 repetitions per exercise
 REP_SECONDS = 3  # one controlled repetition
@@ -96,6 +102,12 @@ def parse_json(text: str, name: str) -> list[Mapping[str, Any]]:
         raise UsageError(f"{name}: not valid JSON: {error}", hint=hint) from None
     if not isinstance(data, list):
         raise UsageError(f"{name}: expected a JSON list of exercise records", hint=hint)
+    if len(data) > MAX_RECORDS:
+        raise UsageError(
+            f"{name}: {len(data):,} records, more than the {MAX_RECORDS:,} one catalogue file "
+            "holds",
+            hint="split the JSON file and import each part with --output",
+        )
     for index, record in enumerate(data):
         _check_record(record, f"{name}: record {index + 1}")
     return data

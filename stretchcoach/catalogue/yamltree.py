@@ -20,6 +20,8 @@ MAX_DEPTH = 20
 MAX_NODES = 1_000_000
 # Problems reported per file: past this, the rest are not worth the time or the screen.
 MAX_PROBLEMS = 200
+# Characters of one message: a value quoted back is cut in the middle past this.
+MAX_MESSAGE = 600
 
 
 class TooManyProblems(Exception):
@@ -91,6 +93,8 @@ class FileReport:
 
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
         line, column = (node.line, node.column) if isinstance(node, Node) else node
+        if len(message) > MAX_MESSAGE:  # a huge value quoted back: keep what and the fix
+            message = f"{message[: MAX_MESSAGE // 2]} [...] {message[-MAX_MESSAGE // 3 :]}"
         self.problems.append(Problem(self.name, line, column, message))
         if len(self.problems) >= MAX_PROBLEMS:
             self.problems.append(
