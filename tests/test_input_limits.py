@@ -239,3 +239,24 @@ def test_a_huge_value_quoted_back_is_cut_in_the_middle(tmp_path: Path) -> None:
     assert problem.startswith("7:11: unknown kind 'xxx")
     assert " [...] " in problem
     assert problem.endswith("use stretch, mobility, strength, posture or release")
+
+
+@pytest.mark.parametrize(
+    ("dose", "message"),
+    [
+        ("    hold: 20s\n    reps: " + "1" * 5000, "7:11: reps must be at most 100, not 1111"),
+        ("    hold: 20s\n    reps: 0000000000010", None),
+        ("    hold: " + "1" * 5000 + "s", "6:11: bad hold: '11111111111111111111'... is too long"),
+    ],
+)
+def test_numbers_too_long_to_convert_are_problems_not_crashes(
+    tmp_path: Path, dose: str, message: str | None
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(HEAD + "  - id: a\n    name: A\n    targets: [neck]\n" + dose + "\n", "utf-8")
+    if message is None:
+        (found,), _ = parse_file(path)
+        assert found.dose.reps == 10
+    else:
+        [problem] = problems_of(path)
+        assert problem.startswith(message)

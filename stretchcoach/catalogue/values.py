@@ -245,12 +245,14 @@ class Values:
         if not _INT.fullmatch(value):
             self.file.problem(node, f"{key} must be a whole number, not {value!r}")
             return None
-        number = int(value)
+        # More digits than the limit has: too big, and int() refuses thousands of digits.
+        digits = value.lstrip("0") or "0"
+        number = int(digits) if len(digits) <= len(str(limit)) else limit + 1
         if number < 1:
             self.file.problem(node, f"{key} must be at least 1, not {number}")
             return None
         if number > limit:
-            self.file.problem(node, f"{key} must be at most {limit}, not {number}")
+            self.file.problem(node, f"{key} must be at most {limit}, not {value}")
             return None
         return number
 
