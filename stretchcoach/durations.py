@@ -44,6 +44,8 @@ def _parse_text(value: str) -> int:
         raise DurationError(f"{value!r} is not a duration; write {EXAMPLES}")
     if not text:
         raise DurationError(f"expected a duration such as {EXAMPLES}, got an empty value")
+    if len(text) > 40:  # also keeps int() from numbers too long to convert
+        raise DurationError(f"{value[:20]!r}... is too long for a duration; write {EXAMPLES}")
     if text.isdigit():
         return int(text)
     if text.startswith("-") and text[1:].strip().isdigit():

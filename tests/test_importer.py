@@ -130,6 +130,8 @@ def test_imported_catalogue_loads_lists_and_generates(tmp_path, monkeypatch):
     done = runner.invoke(app, ["import", str(SHARED / "exercises.json")])
     assert done.exit_code == 0, done.output
     assert done.output == (
+        "renamed ankle-circles to ankle-circles-imported: ankle-circles is a built-in exercise\n"
+        "renamed arm-circles to arm-circles-imported: arm-circles is a built-in exercise\n"
         f"imported 873 exercises into {tmp_path / 'catalogue' / 'free-exercise-db.yaml'}\n"
     )
     again = runner.invoke(app, ["import", str(SHARED / "exercises.json")])

@@ -73,6 +73,37 @@ def test_status_without_a_history_is_due_and_creates_nothing(home: Path) -> None
     assert not home.exists()
 
 
+@pytest.mark.parametrize(
+    ("encoding", "line"),
+    [("ascii", "stretch due - 0/15 min\n"), ("latin-1", "stretch due \u00b7 0/15 min\n")],
+)
+def test_status_on_a_stream_without_the_symbols_degrades_to_ascii(
+    home: Path, encoding: str, line: str
+) -> None:
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding)
+    code = status_main([], environ=environ(home), stdout=out, stderr=io.StringIO(), now=NOW)
+    out.flush()
+    assert (code, raw.getvalue()) == (0, line.encode(encoding))
+
+
+def test_a_session_with_time_held_but_no_exercise_done_keeps_no_streak(home: Path) -> None:
+    record(home, NOW - dt.timedelta(hours=1), 0.0)  # quit at once: nothing held
+    result = SessionResult(
+        started_at=NOW - dt.timedelta(minutes=30),
+        ended_at=NOW - dt.timedelta(minutes=29),
+        status=SessionStatus.STOPPED,
+        title="Micro break",
+        exercises=(ExerciseResult("chin-tuck", "Chin tuck", ("neck",), False, 20.0),),
+        planned_seconds=60,
+        routine_id="micro-break",
+    )
+    with open_history(home / "history.sqlite3") as history:
+        history.record(result)
+    _, out, _ = status(home, "--format", "json")
+    assert json.loads(out)["streak_days"] == 0  # as `stats` counts: a day needs one done
+
+
 def test_status_counts_from_the_last_session(home: Path) -> None:
     yesterday = NOW - dt.timedelta(days=1)
     record(home, yesterday, 300)

@@ -4,36 +4,36 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 from stretchcoach import __version__
-from stretchcoach.catalogue.files import parse
+from stretchcoach.catalogue.files import MAX_BYTES, Unreadable, parse, parse_bytes, read_capped
 from stretchcoach.catalogue.values import Parsed
 from stretchcoach.errors import Problem
 
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
+# A file changed within this long of being cached may change again without its size, mtime
+# or ctime moving (timestamps are coarser than writes), so its entry also keeps a checksum.
+RACY_NS = 2_000_000_000
 
 
-def cache_file(
-    cache_dir: Path, path: Path, name: str, require_source: bool
-) -> tuple[Path, tuple[Any, ...]]:
-    import hashlib
+def _key(absolute: str, name: str, require_source: bool, stat: os.stat_result) -> tuple[Any, ...]:
+    # ctime moves on every write and cannot be set back with `touch`; the inode changes when
+    # an editor saves by renaming a new file over the old one.
+    return (
+        absolute, name, require_source, stat.st_dev, stat.st_ino, stat.st_size,
+        stat.st_mtime_ns, stat.st_ctime_ns, __version__, CACHE_VERSION,
+    )  # fmt: skip
 
-    absolute = os.path.abspath(path)
-    stat = os.stat(absolute)
-    key = (
-        absolute,
-        name,
-        require_source,
-        stat.st_size,
-        stat.st_mtime_ns,
-        __version__,
-        CACHE_VERSION,
-    )
-    digest = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:32]
-    return cache_dir / "catalogue" / f"{digest}.pickle", key
+
+def cache_file(cache_dir: Path, absolute: str, name: str, require_source: bool) -> Path:
+    """Where the entry for this file lives: a stable name, no hashing library needed."""
+    ident = repr((absolute, name, require_source)).encode("utf-8", "surrogateescape")
+    return cache_dir / "catalogue" / f"{zlib.crc32(ident):08x}{zlib.adler32(ident):08x}.pickle"
 
 
 def parse_cached(
@@ -42,21 +42,40 @@ def parse_cached(
     """Like parse, but served from and saved to the cache when it can be."""
     if cache_dir is None:
         return parse(path, name, require_source)
+    absolute = os.path.abspath(path)
+    cache_path = cache_file(cache_dir, absolute, name, require_source)
     try:
-        cache_path, key = cache_file(cache_dir, path, name, require_source)
+        key = _key(absolute, name, require_source, os.stat(absolute))
     except OSError:
         return parse(path, name, require_source)  # parse reports the unreadable file
     try:
-        with open(cache_path, "rb") as handle:
-            stored_key, parsed = pickle.load(handle)
-        if stored_key == key:
+        # Read like any input: a FIFO or device planted in the cache must not block or flood.
+        stored_key, checksum, parsed = pickle.loads(read_capped(cache_path, 4 * MAX_BYTES)[0])
+        if stored_key == key and (checksum is None or checksum == _checksum(absolute)):
             return parsed, []
     except Exception:  # a missing, stale or corrupt cache is rebuilt
         pass
-    parsed, problems = parse(path, name, require_source)
+    try:
+        data, stat = read_capped(path)
+    except Unreadable:
+        return parse(path, name, require_source)  # says why, as an uncached load would
+    parsed, problems = parse_bytes(data, name, require_source)
     if not problems:
-        store(cache_path, (key, parsed))
+        racy = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
+        checksum = _crc(data) if racy else None
+        store(cache_path, (_key(absolute, name, require_source, stat), checksum, parsed))
     return parsed, problems
+
+
+def _crc(data: bytes) -> tuple[int, int]:
+    return len(data), zlib.crc32(data)
+
+
+def _checksum(path: str) -> tuple[int, int] | None:
+    try:
+        return _crc(read_capped(Path(path))[0])
+    except Unreadable:
+        return None
 
 
 def store(cache_path: Path, value: object) -> None:

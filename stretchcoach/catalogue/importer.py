@@ -66,10 +66,22 @@ POSITION_WORDS = (
     ("standing", re.compile(r"\b(stand|standing)\b")),
 )
 EACH_SIDE = re.compile(r"\b(other side|opposite side|each side|switch sides|other leg|other arm)\b")
-SECONDS = re.compile(r"(\d+)\s*(?:-|to|or)?\s*(\d+)?\s*(?:seconds|secs|sec)\b")
-REPS = re.compile(r"(\d+)\s*(?:-|to)?\s*(\d+)?\s*(?:repetitions|reps)\b")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Numbers of at most four digits, starting where a number starts, one optional space each
+# side of "-"/"to" (the text is whitespace-collapsed): no backtracking over a long run of
+# digits, which made the old patterns cubic (2,000 digits took minutes).
+SECONDS = re.compile(r"(?<!\d)(\d{1,4}) ?(?:(?:-|to|or) ?(\d{1,4}) ?)?(?:seconds|secs|sec)\b")
+REPS = re.compile(r"(?<!\d)(\d{1,4}) ?(?:(?:-|to) ?(\d{1,4}) ?)?(?:repetitions|reps)\b")
+# Where a record's category or equipment means gear a desk worker does not have to hand:
+# named as equipment, so a default (chair, desk, wall) session never picks the exercise.
+GEAR_BY_CATEGORY = {"strongman": "strongman-gear", "plyometrics": "room-to-jump"}
+# Categories whose characters draw nothing or act on a terminal: dropped from imported text.
+_INVISIBLE = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs"))
+TEXT_FIELDS = ("category", "equipment")
+LIST_FIELDS = ("primaryMuscles", "secondaryMuscles", "instructions")
 
+# Records converted into one catalogue file: each becomes at least 400 bytes of YAML, and
+# the file must stay under the 8 MiB catalogue cap (free-exercise-db has 873).
+MAX_RECORDS = 20_000
 STATIC_HOLD = (15, 30)  # article 004: hold stretches 15–30 s
 STRENGTH_REPS = (8, 12)  # article 004: 8–12 repetitions per exercise
 REP_SECONDS = 3  # one controlled repetition
@@ -77,22 +89,71 @@ REP_SECONDS = 3  # one controlled repetition
 
 def parse_json(text: str, name: str) -> list[Mapping[str, Any]]:
     """The records of a free-exercise-db JSON file; UsageError naming the file if it is not one."""
+    hint = f"import reads the {FORMAT} format: a JSON list of exercise records"
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise UsageError(
-            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}",
-            hint=f"import reads the {FORMAT} format: a JSON list of exercise records",
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}", hint=hint
         ) from None
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+    except RecursionError:
+        raise UsageError(f"{name}: not valid JSON: nested too deeply", hint=hint) from None
+    except ValueError as error:  # a number too long to convert, say
+        raise UsageError(f"{name}: not valid JSON: {error}", hint=hint) from None
+    if not isinstance(data, list):
+        raise UsageError(f"{name}: expected a JSON list of exercise records", hint=hint)
+    if len(data) > MAX_RECORDS:
         raise UsageError(
-            f"{name}: expected a JSON list of exercise records",
-            hint=f"import reads the {FORMAT} format",
+            f"{name}: {len(data):,} records, more than the {MAX_RECORDS:,} one catalogue file "
+            "holds",
+            hint="split the JSON file and import each part with --output",
         )
     for index, record in enumerate(data):
-        if not isinstance(record.get("name"), str) or not record["name"].strip():
-            raise UsageError(f"{name}: record {index + 1} has no name")
+        _check_record(record, f"{name}: record {index + 1}")
     return data
+
+
+def _check_record(record: object, where: str) -> None:
+    """UsageError naming the record and the field unless `record` has the types we read."""
+    if not isinstance(record, dict):
+        raise UsageError(f"{where} must be a JSON object, not {_json_type(record)}")
+    title = record.get("name")
+    if not isinstance(title, str) or not clean(title):
+        raise UsageError(f"{where} has no name")
+    where = f"{where} ({clean(title)[:40]!r})"
+    for field in TEXT_FIELDS:
+        if record.get(field) is not None and not isinstance(record[field], str):
+            raise UsageError(
+                f"{where}: {field} must be text, not {_json_type(record[field])}",
+                hint=f'write e.g. "{field}": "body only"',
+            )
+    for field in LIST_FIELDS:
+        value = record.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise UsageError(
+                f"{where}: {field} must be a list of text, not {_json_type(value)}",
+                hint=f'write e.g. "{field}": ["..."]',
+            )
+        for item in value:
+            if not isinstance(item, str):
+                raise UsageError(
+                    f"{where}: each of {field} must be text, not {_json_type(item)}",
+                    hint=f'write e.g. "{field}": ["..."]',
+                )
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 PUBLISHER = "yuhonas/free-exercise-db (public domain, Unlicense)"
@@ -116,22 +177,26 @@ def to_yaml(exercises: Iterable[Mapping[str, Any]], *, note: str) -> str:
 
 
 def _exercise(record: Mapping[str, Any], taken: set[str]) -> dict[str, Any]:
-    name = _clean(record["name"])
-    steps = [_clean(s) for s in record.get("instructions") or [] if _clean(s)]
+    name = clean(record["name"])
+    steps = [clean(s) for s in record.get("instructions") or [] if clean(s)]
     text = " ".join(steps).lower()
     category = str(record.get("category") or "")
     equipment = str(record.get("equipment") or "body only")
     kind = KIND_BY_CATEGORY.get(category, "mobility")
     if equipment == "foam roll":
         kind = "release"
-    muscles = [_clean(m) for m in (record.get("primaryMuscles") or [])]
-    muscles += [_clean(m) for m in (record.get("secondaryMuscles") or []) if m not in muscles]
+    muscles = [clean(m) for m in (record.get("primaryMuscles") or [])]
+    muscles += [clean(m) for m in (record.get("secondaryMuscles") or []) if m not in muscles]
     targets: list[str] = []
     for muscle in muscles:
         for area in MUSCLE_AREAS.get(muscle, ()):
             if area not in targets:
                 targets.append(area)
     hold, reps, says = _dose(kind, text)
+    gear = _equipment(equipment)
+    extra = GEAR_BY_CATEGORY.get(category)
+    if extra and extra not in gear:
+        gear.append(extra)
     out: dict[str, Any] = {
         "id": _unique(_slug(name), taken),
         "name": name,
@@ -139,7 +204,7 @@ def _exercise(record: Mapping[str, Any], taken: set[str]) -> dict[str, Any]:
         "targets": targets or ["full-body"],
         "muscles": muscles,
         "position": next((p for p, rx in POSITION_WORDS if rx.search(text)), "any"),
-        "equipment": _equipment(equipment),
+        "equipment": gear,
         "sides": "each" if EACH_SIDE.search(text) else "none",
         "hold": f"{hold}s",
         "reps": reps,
@@ -175,11 +240,17 @@ def _equipment(value: str) -> list[str]:
     if value in EQUIPMENT:
         mapped = EQUIPMENT[value]
         return [mapped] if mapped else []
-    return [_slug(value)] if value and value != "other" else []
+    # "other" is gear the record does not name: still gear, so kept as equipment.
+    return [_slug(value)] if value else []
 
 
-def _clean(value: object) -> str:
-    return " ".join(_CONTROL.sub(" ", str(value)).split())
+def clean(value: object) -> str:
+    text = str(value)
+    if not text.isprintable():
+        import unicodedata
+
+        text = "".join(" " if unicodedata.category(c) in _INVISIBLE else c for c in text)
+    return " ".join(text.split())
 
 
 def _slug(text: str) -> str:

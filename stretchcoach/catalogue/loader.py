@@ -44,9 +44,7 @@ def _expand(path: Path) -> list[Path]:
     return _yaml_files(path) if path.is_dir() else [path]
 
 
-def _sources(
-    paths: Paths, extra: Sequence[Path], include_user: bool
-) -> list[tuple[Path, str, str]]:
+def sources(paths: Paths, extra: Sequence[Path], include_user: bool) -> list[tuple[Path, str, str]]:
     """(path, display name, layer) of every file to load, in load order, each once."""
     out: list[tuple[Path, str, str]] = []
     seen: set[str] = set()
@@ -82,7 +80,7 @@ def load(
     routines: dict[str, Routine] = {}
     shadowed: dict[str, list[Origin]] = {}
     files: list[LoadedFile] = []
-    for path, name, layer in _sources(paths, extra, include_user):
+    for path, name, layer in sources(paths, extra, include_user):
         (file_exercises, file_routines), file_problems = parse_cached(
             path, name, layer == "built-in", cache_dir
         )
@@ -174,7 +172,7 @@ def check(files: Sequence[Path], paths: Paths) -> list[Checked]:
             result, problems = parse(path, str(path), inside)
             parsed.append((str(path), result, problems))
     known: dict[str, Exercise] = {}
-    for path, _name, layer in _sources(paths, (), include_user=True):
+    for path, _name, layer in sources(paths, (), include_user=True):
         # Context only: a broken file here is reported when it is itself validated or loaded.
         (exercises, _routines), _ = parse_cached(
             path, str(path), layer == "built-in", paths.cache_dir

@@ -63,9 +63,41 @@ EXAMPLES = {
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT = re.compile(r"[0-9]+")
-# C0/C1 controls (ESC starts terminal escape sequences) and bidi overrides (text that
-# displays differently from what it says); newline and tab are ordinary text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Catalogue text is one line of visible characters. Refused: C0/C1 controls (ESC starts
+# terminal escapes; tab is ordinary text), line breaks of every kind (a name or step drawn
+# on one line must stay one line), and invisible format characters: bidirectional controls
+# (text that displays differently from what it says), zero-width characters, the BOM.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_INVISIBLE = frozenset(("Cf", "Zl", "Zp", "Cs"))
+
+
+def unsafe(value: str) -> str | None:
+    """Why `value` cannot be catalogue text, or None when it can."""
+    bad = _CONTROL.search(value)
+    char = bad.group() if bad else None
+    if char is None and not value.isascii():
+        import unicodedata  # only for text beyond ASCII
+
+        char = next(
+            (c for c in value if c in _BREAKS or unicodedata.category(c) in _INVISIBLE), None
+        )
+    if char is None:
+        return None
+    code = f"U+{ord(char):04X}"
+    if char in _BREAKS:
+        return f"contains a line break ({code}); write it on one line, one list item a line"
+    if ord(char) < 0xA0:
+        return f"contains the control character {code}; catalogue text must be plain text"
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return (
+        f"contains the invisible character {code}{f' ({name})' if name else ''}; "
+        "catalogue text must be plain, visible text"
+    )
+
+
 # Words YAML 1.1 reads as booleans; we read them as text, and say so when they look wrong.
 _YAML11_BOOLS = frozenset(
     w
@@ -151,13 +183,9 @@ class Values:
             if required:
                 self.file.problem(node, f"{key} is empty; write e.g. {EXAMPLES.get(key, key)}")
             return None
-        bad = _CONTROL.search(value)
-        if bad:
-            self.file.problem(
-                node,
-                f"{key} contains the control character U+{ord(bad.group()):04X}; "
-                "catalogue text must be plain text",
-            )
+        why = unsafe(value)
+        if why is not None:
+            self.file.problem(node, f"{key} {why}")
             return None
         return self.share(value)
 
@@ -217,12 +245,14 @@ class Values:
         if not _INT.fullmatch(value):
             self.file.problem(node, f"{key} must be a whole number, not {value!r}")
             return None
-        number = int(value)
+        # More digits than the limit has: too big, and int() refuses thousands of digits.
+        digits = value.lstrip("0") or "0"
+        number = int(digits) if len(digits) <= len(str(limit)) else limit + 1
         if number < 1:
             self.file.problem(node, f"{key} must be at least 1, not {number}")
             return None
         if number > limit:
-            self.file.problem(node, f"{key} must be at most {limit}, not {number}")
+            self.file.problem(node, f"{key} must be at most {limit}, not {value}")
             return None
         return number
 

@@ -10,6 +10,22 @@ from stretchcoach.model import (
 )
 
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+# A catalogue nests five deep (file, exercises, exercise, source, citation). Deeper input is
+# refused as it is read: libyaml's scanner slows quadratically with flow nesting (`[[[[...`),
+# and the events are pulled one by one, so stopping here stops the scanner too.
+MAX_DEPTH = 20
+# Values (scalars, lists, mappings) in one file: a 10,000-exercise catalogue holds about
+# 400,000. The bound keeps a file of tiny values (`[a, a, a, ...`) from costing a node each
+# until memory runs out.
+MAX_NODES = 1_000_000
+# Problems reported per file: past this, the rest are not worth the time or the screen.
+MAX_PROBLEMS = 200
+# Characters of one message: a value quoted back is cut in the middle past this.
+MAX_MESSAGE = 600
+
+
+class TooManyProblems(Exception):
+    """Raised by FileReport once MAX_PROBLEMS are reported; the check stops there."""
 
 
 # ---------------------------------------------------------------- the YAML tree
@@ -77,7 +93,17 @@ class FileReport:
 
     def problem(self, node: Node | tuple[int, int], message: str) -> None:
         line, column = (node.line, node.column) if isinstance(node, Node) else node
+        if len(message) > MAX_MESSAGE:  # a huge value quoted back: keep what and the fix
+            message = f"{message[: MAX_MESSAGE // 2]} [...] {message[-MAX_MESSAGE // 3 :]}"
         self.problems.append(Problem(self.name, line, column, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(
+                Problem(
+                    self.name, line, column,
+                    f"stopped after {MAX_PROBLEMS} problems; fix these and check the file again",
+                )
+            )  # fmt: skip
+            raise TooManyProblems
 
     def origin(self, node: Node) -> Origin:
         return Origin(self.name, node.line, node.column)
@@ -93,6 +119,7 @@ def tree(data: bytes, file: FileReport) -> Node | None:
     root: Node | None = None
     stack: list[Node] = []
     documents = 0
+    nodes = 0
 
     def attach(node: Node) -> None:
         nonlocal root
@@ -127,11 +154,30 @@ def tree(data: bytes, file: FileReport) -> Node | None:
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
             kind = type(event)
+            if (
+                kind is ev.ScalarEvent
+                or kind is ev.MappingStartEvent
+                or kind is ev.SequenceStartEvent
+            ):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    file.problem(
+                        (line, column),
+                        f"more than {MAX_NODES:,} values in one file; split it into several files",
+                    )
+                    return None
             if kind is ev.ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     check(event, line, column)
                 attach(Scalar(event.value, event.style in ("", None), line, column))
             elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    file.problem(
+                        (line, column),
+                        f"lists and mappings nested more than {MAX_DEPTH} deep; "
+                        "a catalogue needs at most 5 levels",
+                    )
+                    return None
                 if event.anchor is not None or event.tag is not None:
                     check(event, line, column)
                 node: Node = (

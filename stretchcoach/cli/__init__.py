@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         from stretchcoach.remind.status import main as status
 
         return status(args[1:])
+    from stretchcoach.cli.base import fit_streams
+
+    fit_streams()
     try:
         _app()(args=argv, prog_name="stretchcoach")
     except SystemExit as exit_:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ class Group(TyperGroup):
         return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a click Context
+        fit_streams()  # again here: a test runner swaps the streams after main() set them
         try:
             return super().invoke(ctx)
         except StretchcoachError as error:
@@ -44,7 +46,7 @@ class Group(TyperGroup):
         except KeyboardInterrupt:
             if _debug(ctx):
                 raise
-            err_console().print("interrupted", markup=False, highlight=False)
+            say("interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
@@ -77,23 +79,78 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def show_error(error: StretchcoachError) -> None:
-    console = err_console()
     for line in error.lines():
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        say(line)
+
+
+# ---------------------------------------------------------------- the output layer
+# Every command writes through these: data to stdout (text, JSON or a Rich renderable),
+# messages to stderr, both inert (escaped) and never failing on the stream's encoding.
+
+
+def is_terminal(stream: Any = None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether output to `stream` (stdout) is styled: Rich's own rule, decided without
+    importing Rich so piped output stays fast. TTY_COMPATIBLE, then FORCE_COLOR, then isatty."""
+    stream = sys.stdout if stream is None else stream
+    environ = os.environ if environ is None else environ
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def draws_screens(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the terminal can address the cursor: `TERM=dumb` (Emacs shells, some IDE
+    consoles) cannot, and gets the plain line-per-phase session."""
+    environ = os.environ if environ is None else environ
+    return environ.get("TERM", "").strip().lower() not in ("dumb", "unknown", "emacs")
+
+
+def write(text: str) -> None:
+    """Text as data on stdout, ending in one newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def print_json(data: Any) -> None:
+    """The one JSON printer: indented, stable, inert on a terminal, ASCII where needed."""
+    from stretchcoach.render.text import json_text, speaks_unicode
+
+    write(json_text(data, ascii_only=not speaks_unicode(sys.stdout)))
+
+
+def say(message: str) -> None:
+    """The one stderr helper: a message, escaped, never markup, never wrapped."""
+    from stretchcoach.render.text import escape
+
+    err_console().print(escape(message), markup=False, highlight=False, soft_wrap=True)
 
 
 def out_console() -> Any:
-    """The console for data (stdout). Rich decides colour: NO_COLOR and pipes are honoured."""
+    """The console for data (stdout). Colour follows Rich, so NO_COLOR is honoured."""
     from rich.console import Console
 
-    return Console(file=sys.stdout, highlight=False)
+    return Console(file=sys.stdout, highlight=False, force_terminal=is_terminal())
 
 
 def err_console() -> Any:
     """The console for messages (stderr)."""
     from rich.console import Console
 
-    return Console(file=sys.stderr, highlight=False)
+    return Console(file=sys.stderr, highlight=False, force_terminal=is_terminal(sys.stderr))
+
+
+def fit_streams() -> None:
+    """Set once at start: stdout and stderr write ASCII stand-ins for what they cannot encode."""
+    from stretchcoach.render.text import fit_stream
+
+    for stream in (sys.stdout, sys.stderr):
+        fit_stream(stream)
 
 
 def paths() -> Paths:

@@ -18,9 +18,12 @@ from stretchcoach.cli.base import (
     KindOption,
     PositionOption,
     app,
-    err_console,
+    is_terminal,
     out_console,
     paths,
+    print_json,
+    say,
+    write,
 )
 from stretchcoach.errors import CatalogueError, Problem, StretchcoachError
 from stretchcoach.model import Catalogue, Exercise
@@ -33,27 +36,12 @@ def _load(extra: list[Path] | None) -> Catalogue:
     return load(paths(), extra or ())
 
 
-def _terminal() -> bool:
-    # Decided without importing Rich, so piped output stays fast; FORCE_COLOR as Rich reads it.
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
-
-
-def _write(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _print_json(data: Any) -> None:
-    import json
-
-    _write(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 def _show(renderable: Any) -> None:
     """Styled on a terminal; exactly the text, unwrapped, anywhere else."""
-    if _terminal():
+    if is_terminal():
         out_console().print(renderable)
     else:
-        _write(renderable.plain)
+        write(renderable.plain)
 
 
 @app.command("list")
@@ -123,19 +111,16 @@ def list_(
         discreet=discreet,
     )
     if json:
-        _print_json([exercise_json(e, loaded) for e in found])
+        print_json([exercise_json(e, loaded) for e in found])
         return
     if not found:
-        err_console().print(
-            "No exercises match these filters; try fewer, or `stretchcoach list` for all.",
-            markup=False,
-        )
+        say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
     rows = list_rows(found)
     headers = LIST_HEADERS if wide else LIST_NARROW
     if not wide:
         rows = narrow_rows(rows)
-    if _terminal():
+    if is_terminal():
         out_console().print(list_table(rows, headers))
     else:
         sys.stdout.write(plain_table(headers, rows))
@@ -170,11 +155,11 @@ def show(
     found = lookup(loaded, name)
     if isinstance(found, Exercise):
         if json:
-            _print_json(exercise_json(found, loaded))
+            print_json(exercise_json(found, loaded))
         else:
             _show(exercise_view(found, loaded))
     elif json:
-        _print_json(routine_json(found, loaded))
+        print_json(routine_json(found, loaded))
     else:
         _show(routine_view(found, loaded, definition=True))
 
@@ -206,12 +191,12 @@ def routines(
 
     loaded = _load(catalogue)
     if json:
-        _print_json([routine_json(r, loaded) for r in loaded.routines.values()])
+        print_json([routine_json(r, loaded) for r in loaded.routines.values()])
     elif not loaded.routines:
-        err_console().print("No routines are defined.", markup=False)
+        say("No routines are defined.")
     elif short:
         rows = routine_rows(loaded)
-        if _terminal():
+        if is_terminal():
             out_console().print(list_table(rows, ROUTINE_SHORT_HEADERS))
         else:
             sys.stdout.write(plain_table(ROUTINE_SHORT_HEADERS, rows))
@@ -244,28 +229,18 @@ def validate(
     where = paths()
     own = not files
     if own and not where.catalogue_dir.is_dir():
-        err_console().print(
-            f"nothing to check: your catalogue folder {where.catalogue_dir} does not exist yet",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"nothing to check: your catalogue folder {where.catalogue_dir} does not exist yet")
         return
     results = check(files or [where.catalogue_dir], where)
     for result in results:
         if result.problems:
             problems.extend(result.problems)
         else:
-            _write(ok_line(result.path, result.exercises, result.routines))
+            write(ok_line(result.path, result.exercises, result.routines))
     if problems:
         raise CatalogueError(problems)
     if not results and own:
-        err_console().print(
-            f"nothing to check: your catalogue folder {where.catalogue_dir} has no *.yaml files",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"nothing to check: your catalogue folder {where.catalogue_dir} has no *.yaml files")
     elif not results:
         raise StretchcoachError("no *.yaml or *.yml files found in the given folders")
 
@@ -296,7 +271,7 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
     )
     settings_failure = _add_settings(data, where)
     if json:
-        _print_json(data)
+        print_json(data)
     else:
         _show(info_view(data))
     if failure is not None:
@@ -335,4 +310,4 @@ def safety() -> None:
             f"cannot read the safety notes at {path}: {error.strerror or error}",
             hint="reinstall stretchcoach",
         ) from None
-    _write(text)
+    write(text)

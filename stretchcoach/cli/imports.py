@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from stretchcoach.cli.base import app, err_console, paths
-from stretchcoach.errors import UsageError
+from stretchcoach.cli.base import app, paths, say
 
 
 @app.command("import")
@@ -34,37 +31,17 @@ def import_(
     """Import a free-exercise-db JSON file as a catalogue file of your own.
 
     Doses are filled by rule (stretches hold 15–30 s, strengthening 8–12 reps) where the
-    records give none. The result is checked like any catalogue file before it is kept.
+    records give none. An id already used by a built-in or your own exercise or routine is
+    renamed with "-imported", and the renames are listed. The result is checked like any
+    catalogue file before it is kept.
 
     \b
     Example:
       stretchcoach import exercises.json
     """
-    from stretchcoach.catalogue.files import parse_file
-    from stretchcoach.catalogue.importer import FORMAT, convert, parse_json, to_yaml
+    from stretchcoach.catalogue.intake import import_file
 
-    try:
-        text = source.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{source}: not UTF-8 text ({error.reason})") from None
-    exercises = convert(parse_json(text, str(source)))
-    target = output or paths().catalogue_dir / f"{FORMAT}.yaml"
-    if target.exists() and not force:
-        raise UsageError(f"{target} exists", hint="pass --force to replace it")
-    note = f"Imported by stretchcoach from {source.name} ({FORMAT}); doses filled by rule."
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".yaml", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(to_yaml(exercises, note=note))
-        parse_file(Path(tmp))  # never keep a file the loader would refuse
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    err_console().print(
-        f"imported {len(exercises)} exercises into {target}",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    done = import_file(source, paths(), output, force=force)
+    for renamed in done.renamed:
+        say(f"renamed {renamed.old} to {renamed.new}: {renamed.old} is {renamed.taken_by}")
+    say(f"imported {done.count} exercises into {done.target}")

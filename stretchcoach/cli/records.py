@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stretchcoach.cli.base import JsonOption, app, err_console, out_console, paths
+from stretchcoach.cli.base import JsonOption, app, out_console, paths, print_json, say
 
 if TYPE_CHECKING:
     from stretchcoach.history.store import History, RecordedSession
@@ -62,16 +62,12 @@ def _open_existing() -> History | None:
         return None
     history = open_history(path, verify=False, pending=journal.merger(folders))
     for notice in history.notices:
-        err_console().print(notice, markup=False, highlight=False, soft_wrap=True)
+        say(notice)
     return history
 
 
-def _say(message: str) -> None:
-    err_console().print(message, markup=False, highlight=False, soft_wrap=True)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+_say = say
+_print_json = print_json
 
 
 def _parse_day(value: str | None, today: dt.date) -> dt.date | None:

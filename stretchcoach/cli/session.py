@@ -19,9 +19,12 @@ from stretchcoach.cli.base import (
     KindOption,
     PositionOption,
     app,
-    err_console,
+    draws_screens,
+    is_terminal,
     out_console,
     paths,
+    print_json,
+    say,
 )
 from stretchcoach.cli.options import (
     EquipmentOption,
@@ -152,19 +155,12 @@ def plan_command(
         from stretchcoach.plan.routines import routine_from_plan
 
         where = save_routine(routine_from_plan(plan, save), paths())
-        err_console().print(
-            f"Saved routine {save!r} to {where}; run it with: stretchcoach run {save}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"Saved routine {save!r} to {where}; run it with: stretchcoach run {save}")
     from stretchcoach.render.plan import plan_json, plan_table, plan_text
 
     if json:
-        import json as json_
-
-        sys.stdout.write(json_.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n")
-    elif sys.stdout.isatty():
+        print_json(plan_json(plan))
+    elif is_terminal():
         out_console().print(plan_table(plan))
     else:
         sys.stdout.write(plan_text(plan))
@@ -192,7 +188,7 @@ def _ask(when: str) -> int | None:
 
 def _tell(message: str) -> None:
     with contextlib.suppress(OSError):  # the terminal hung up: the message has no reader
-        err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+        say(message)
 
 
 RUN_HELP = f"""Run a guided session with a live countdown and cues you can hear.
@@ -268,7 +264,9 @@ def run_command(
     )
     stdin, stdout = sys.stdin, sys.stdout
     keys_on = is_terminal(stdin)
-    plain = plain or not (keys_on and is_terminal(stdout))
+    # The live screen needs a real terminal that can address the cursor; anything else
+    # (a pipe, a file, TERM=dumb) gets one line per phase.
+    plain = plain or not (keys_on and is_terminal(stdout) and draws_screens())
     clock, keys, now_utc = _devices(stdin, keys_on)
     cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
     devices = Devices(
@@ -330,7 +328,7 @@ def _cues(
     if (voice or command is not None) and not no_sound:
         argv, warning = voice_command(command)
         if warning:  # said once, before the screen is drawn; the session goes on
-            err_console().print(f"warning: {warning}", markup=False, highlight=False)
+            say(f"warning: {warning}")
         speaker = Voice(argv) if argv else None
 
     def write(text: str) -> None:

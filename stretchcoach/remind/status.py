@@ -192,6 +192,11 @@ def main(
             raise
         err.write("\n".join(error.lines()) + "\n")
         return error.exit_code
-    out.write(render(status, fmt, ascii_only=ascii_only) + "\n")
+    text = render(status, fmt, ascii_only=ascii_only)
+    try:
+        text.encode(getattr(out, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):  # e.g. LC_ALL=C: the symbols degrade, not crash
+        text = render(status, fmt, ascii_only=True)
+    out.write(text + "\n")
     out.flush()
     return 0

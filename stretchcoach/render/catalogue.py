@@ -32,6 +32,7 @@ from stretchcoach.model import (
     item_seconds,
 )
 from stretchcoach.plan.compile import compile_routine
+from stretchcoach.render.text import escape
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -212,12 +213,14 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
+            widths[i] = max(widths[i], len(escape(cell)))
     last = len(headers) - 1
     lines = []
     for row in (headers, *rows):
-        cells = [cell if i == last else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        cells = [
+            escape(cell) if i == last else escape(cell).ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"
 
@@ -232,7 +235,7 @@ def list_table(rows: Sequence[Sequence[str]], headers: Sequence[str] = LIST_HEAD
     for header in headers:
         table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(escape(cell)) for cell in row))
     return table
 
 
@@ -244,15 +247,14 @@ def _justify(header: str) -> Any:
 
 
 def _lines(parts: Iterable[tuple[str, str] | str]) -> Text:
-    """Text from (style, text) pieces and plain strings, never parsed as markup."""
+    """Text from (style, text) pieces and plain strings, never parsed as markup, every piece
+    escaped but its line breaks (paths, whose breaks are data, are escaped whole before)."""
     from rich.text import Text
 
     out = Text()
     for part in parts:
-        if isinstance(part, tuple):
-            out.append(part[1], style=part[0])
-        else:
-            out.append(part)
+        style, text = part if isinstance(part, tuple) else ("", part)
+        out.append("\n".join(escape(line) for line in text.split("\n")), style=style)
     out.rstrip()
     return out
 
@@ -294,9 +296,9 @@ def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
 def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[str, str] | str]:
     parts: list[tuple[str, str] | str] = []
     if record.origin is not None:
-        parts += [(_LABEL, "defined in: "), str(record.origin), "\n"]
+        parts += [(_LABEL, "defined in: "), escape(str(record.origin)), "\n"]
     for origin in reversed(_overridden(record, catalogue)):
-        parts += [(_LABEL, "overrides:  "), str(origin), "\n"]
+        parts += [(_LABEL, "overrides:  "), escape(str(origin)), "\n"]
     return parts
 
 
@@ -346,19 +348,19 @@ def info_view(data: Mapping[str, Any]) -> Text:
             rows.append(("reminders", summary_line(data["settings"])))
     parts: list[tuple[str, str] | str] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
     for label, value in rows:
-        parts += [(_LABEL, f"{label}:".ljust(19)), value, "\n"]
+        parts += [(_LABEL, f"{label}:".ljust(19)), escape(value), "\n"]
     files: list[dict[str, Any]] = data["files"]
     if files:
         parts += [(_LABEL, "files loaded:"), "\n"]
         width = max(len(f["layer"]) for f in files)
         for f in files:
             counts = f"{_count(f['exercises'], 'exercise')}, {_count(f['routines'], 'routine')}"
-            parts.append(f"  {f['layer'].ljust(width)}  {f['path']}  ({counts})\n")
+            parts.append(f"  {f['layer'].ljust(width)}  {escape(f['path'])}  ({counts})\n")
     shadowed: dict[str, list[dict[str, Any]]] = data["shadowed"]
     if shadowed:
         parts += [(_LABEL, "redefined ids (the last file wins):"), "\n"]
         for key, origins in shadowed.items():
-            replaced = ", ".join(f"{o['file']}:{o['line']}" for o in origins)
+            replaced = ", ".join(f"{escape(o['file'])}:{o['line']}" for o in origins)
             parts.append(f"  {key}  replaces {replaced}\n")
     return _lines(parts)
 
@@ -369,4 +371,4 @@ def _count(number: int, noun: str) -> str:
 
 def ok_line(path: str, exercises: int, routines: int) -> str:
     """What `validate` says about a clean file."""
-    return f"{path}: ok ({_count(exercises, 'exercise')}, {_count(routines, 'routine')})"
+    return f"{escape(path)}: ok ({_count(exercises, 'exercise')}, {_count(routines, 'routine')})"

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from stretchcoach.history.stats import CALENDAR_WEEKS, Stats
 from stretchcoach.history.store import RecordedSession, format_utc
+from stretchcoach.render.text import clean
 
 # Lightest to darkest; the characters alone carry the level, so no colour is needed.
 SHADES = "·░▒▓█"
@@ -103,7 +104,7 @@ def history_table(
             str(recorded.id),
             result.started_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             # Titles come from catalogue files: shown as text, never read as markup.
-            Text(result.title),
+            Text(clean(result.title)),
             result.status.value,
             f"{done}/{len(result.exercises)}",
             f"{result.active_seconds / 60:.1f}",

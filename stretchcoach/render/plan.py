@@ -10,7 +10,7 @@ from rich.text import Text
 
 from stretchcoach.durations import describe, format_seconds
 from stretchcoach.model import Dose, Plan, PlanItem
-from stretchcoach.render.session import clean
+from stretchcoach.render.text import clean
 
 SIDES_WORDS = {"none": "both at once", "each": "each side", "alternate": "alternating"}
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import textwrap
-import unicodedata
 
 from rich.console import Group
 from rich.text import Text
 
 from stretchcoach.durations import describe, format_clock, format_seconds
 from stretchcoach.model import ExerciseResult, PhaseKind, SessionResult, SessionStatus
+from stretchcoach.render.text import clean
 from stretchcoach.session.keys import keys_line
 from stretchcoach.session.runner import Snapshot
 
@@ -40,11 +40,6 @@ KEYS_LINE_PAUSED = keys_line(paused=True)
 KEYS_SHORT = keys_line(short=True)
 SUSPENDED_NOTICE = "Paused: the computer was asleep; that time was not counted. Space resumes."
 PAUSED_NOTICE = "PAUSED: press space to resume."
-
-
-def clean(text: str) -> str:
-    """Catalogue text made safe to show: control characters (escapes included) dropped."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
 
 
 def countdown(seconds_left: float) -> str:
