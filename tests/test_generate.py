@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import Counter
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +26,8 @@ from stretchcoach.plan.dosing import dose_seconds, dosing
 from stretchcoach.plan.generate import generate
 from stretchcoach.plan.request import Request
 from stretchcoach.plan.routines import routine_from_plan
+
+from conftest import catalogue_of
 
 DAY = dt.date(2025, 3, 14)
 
@@ -54,10 +54,6 @@ def ex(
         position=position,
         equipment=equipment,
     )
-
-
-def catalogue_of(*exercises: Exercise) -> Catalogue:
-    return Catalogue(exercises=MappingProxyType({e.id: e for e in exercises}))
 
 
 # A small desk catalogue in the shape of the built-in one, fixed here so these tests do not
@@ -454,7 +450,8 @@ def test_a_roomy_catalogue_always_fits_every_minute_from_2_to_60(
     assert_keeps_its_promises(plan, request)
 
 
-def test_ten_thousand_exercises_generate_quickly():
+def test_ten_thousand_exercises_still_fit_the_band():
+    # How fast is measured by benchmarks/bench_generate.py (budget 0.2 s), never here.
     big = catalogue_of(
         *(
             ex(f"ex-{n}", KINDS[n % 5], (AREAS[n % 11], AREAS[(n * 7) % 11]), 5 + n % 40,
@@ -462,11 +459,8 @@ def test_ten_thousand_exercises_generate_quickly():
             for n in range(10_000)
         )
     )  # fmt: skip
-    started = time.perf_counter()
     plan = generate(big, Request(minutes=60, seed=1), today=DAY)
-    elapsed = time.perf_counter() - started
     assert band(60)[0] <= plan.total_seconds <= band(60)[1]
-    assert elapsed < 2  # generous here; benchmarks/bench_generate.py measures the 0.2 s budget
 
 
 # --- saving a generated plan as a routine ---------------------------------------------------
