@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from stretchcoach.catalogue.lookup import did_you_mean, filter_exercises, lookup
 from stretchcoach.durations import MAX_SECONDS, DurationError, format_seconds, parse
+from stretchcoach.errors import UsageError
 from stretchcoach.history.stats import (
     Digest,
     minutes_by_day,
@@ -19,14 +21,26 @@ from stretchcoach.history.stats import (
     summarize,
     week_minutes,
 )
-from stretchcoach.model import ExerciseResult, PlanItem, SessionResult, SessionStatus
-from stretchcoach.plan.compile import compile_items
+from stretchcoach.model import (
+    ExerciseResult,
+    PlanItem,
+    Routine,
+    RoutineItem,
+    SessionResult,
+    SessionStatus,
+)
+from stretchcoach.plan.compile import compile_items, compile_routine, single_exercise_routine
 from stretchcoach.session import runner
 
-from conftest import EPOCH, make_exercise
+from conftest import EPOCH, catalogue_of, make_exercise
 
 UTC = dt.timezone.utc
 KOLKATA = ZoneInfo("Asia/Kolkata")  # UTC+5:30: 20:00 UTC is already tomorrow there
+T0 = 1000.0
+TILT = make_exercise("tilt", hold=2, reps=2, sides="each", hold_text="2s")
+TUCK = make_exercise("tuck", hold=3)
+ROLL = make_exercise("roll", hold=1)
+COMPLETED, STOPPED = SessionStatus.COMPLETED, SessionStatus.STOPPED
 
 
 # --- durations --------------------------------------------------------------------------------
@@ -51,6 +65,70 @@ def test_the_one_day_cap_takes_a_day_and_refuses_a_second_more() -> None:
     with pytest.raises(DurationError) as info:
         parse("24:00:01")
     assert str(info.value) == "'24:00:01' is longer than a day; write a shorter duration"
+
+
+# --- lookup ---------------------------------------------------------------------------------
+
+
+def test_a_case_slip_beats_a_closer_spelling() -> None:
+    assert did_you_mean("UPPER-BACK", ["upper-bac", "Upper-Back"]) == "Upper-Back"
+
+
+def test_a_unique_substring_is_suggested_when_nothing_is_close() -> None:
+    assert did_you_mean("blade", ["shoulder-blade-squeeze", "chin-tuck"]) == (
+        "shoulder-blade-squeeze"
+    )
+    assert did_you_mean("blade", ["shoulder-blade-squeeze", "blade-rows-with-a-band"]) is None
+
+
+SHELF = catalogue_of(
+    make_exercise("doorway-lean", equipment=("doorway",), position="standing"),
+    make_exercise("wall-slide", equipment=("wall",), position="standing"),
+    make_exercise("odd", equipment=("none",)),  # a user's file may name "none" as a thing
+)
+
+
+def test_without_a_suggestion_the_hint_names_the_listing() -> None:
+    cases = [
+        (lambda: lookup(SHELF, "zzz"), "unknown routine or exercise 'zzz'",
+         "see `stretchcoach routines`"),
+        (lambda: filter_exercises(SHELF, targets=["zzz"]), "unknown target 'zzz'",
+         "see `stretchcoach list`"),
+        (lambda: filter_exercises(SHELF, position="zzz"), "unknown position 'zzz'",
+         "see `stretchcoach list --help`"),
+    ]  # fmt: skip
+    for call, message, hint in cases:
+        with pytest.raises(UsageError) as info:
+            call()
+        assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_equipment_filters_every_exercise_and_none_is_never_a_thing_you_have() -> None:
+    assert [e.id for e in filter_exercises(SHELF, equipment=["wall"])] == ["wall-slide"]
+    assert [e.id for e in filter_exercises(SHELF, equipment=["none"])] == []
+    assert [e.id for e in filter_exercises(SHELF, equipment=["None", "wall"])] == ["wall-slide"]
+
+
+# --- plan compiler ----------------------------------------------------------------------------
+
+
+def test_compile_routine_gives_reasons_in_order_and_blank_after_them() -> None:
+    routine = Routine(id="r", name="R", items=(RoutineItem("tuck"), RoutineItem("roll")), rest=10)
+    plan = compile_routine(routine, catalogue_of(TUCK, ROLL), reasons=["warm-up"])
+    assert [item.reason for item in plan.items] == ["warm-up", ""]
+    assert (plan.routine_id, plan.generation, plan.rest) == ("r", None, 10)
+
+
+def test_compile_routine_overrides_rest_and_marks_a_generated_plan() -> None:
+    routine = Routine(id="r", name="R", items=(RoutineItem("tuck"), RoutineItem("roll")), rest=10)
+    plan = compile_routine(routine, catalogue_of(TUCK, ROLL), rest=0, generation={"seed": 3})
+    assert (plan.routine_id, plan.generation, plan.rest) == (None, {"seed": 3}, 0)
+
+
+def test_a_single_exercise_routine_is_named_after_the_exercise() -> None:
+    assert single_exercise_routine(TILT) == Routine(
+        id="tilt", name="Tilt", items=(RoutineItem("tilt"),)
+    )
 
 
 # --- stats ------------------------------------------------------------------------------------
@@ -94,12 +172,6 @@ def test_summarize_counts_days_in_the_zone_it_is_given() -> None:
 
 
 # --- session runner ---------------------------------------------------------------------------
-
-T0 = 1000.0
-TILT = make_exercise("tilt", hold=2, reps=2, sides="each", hold_text="2s")
-TUCK = make_exercise("tuck", hold=3)
-ROLL = make_exercise("roll", hold=1)
-COMPLETED, STOPPED = SessionStatus.COMPLETED, SessionStatus.STOPPED
 
 
 def three(prepare: int = 2):  # type: ignore[no-untyped-def]
