@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,9 +17,26 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from stretchcoach.model import Catalogue, Dose, Exercise, Routine
 from stretchcoach.paths import Paths, resolve
+
+# The mutation job (`mutmut run`) runs these tests from its copy of the tree in mutants/, once
+# per mutant: there, property tests try fewer examples, always the same ones, so a mutant's
+# verdict is repeatable and the whole job takes minutes rather than hours.
+UNDER_MUTATION = Path(__file__).resolve().parent.parent.name == "mutants" or bool(
+    os.environ.get("MUTANT_UNDER_TEST")
+)
+if UNDER_MUTATION:
+    settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
+    settings.load_profile("mutation")
+
+
+def examples(count: int) -> int:
+    """`count` hypothesis examples, or the mutation job's 25 when fewer."""
+    return min(count, 25) if UNDER_MUTATION else count
+
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 LONGEST_WAIT = 0.5  # the session loop never waits longer than this for a key

@@ -27,7 +27,7 @@ from stretchcoach.plan.generate import generate
 from stretchcoach.plan.request import Request
 from stretchcoach.plan.routines import routine_from_plan
 
-from conftest import catalogue_of
+from conftest import catalogue_of, examples
 
 DAY = dt.date(2025, 3, 14)
 
@@ -406,7 +406,7 @@ def assert_keeps_its_promises(plan: Plan, request: Request) -> None:
     assert plan.generation is not None and plan.generation["seed"] == request.seed
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_request_gives_a_plan_that_keeps_its_promises_or_a_usage_error(data: st.DataObject):
     catalogue = data.draw(catalogues())
@@ -434,7 +434,7 @@ def roomy_catalogues(draw: st.DrawFn) -> Catalogue:
     return catalogue_of(*base.exercises.values(), *backbone)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     roomy_catalogues(),
     st.integers(2, 60),
@@ -450,6 +450,7 @@ def test_a_roomy_catalogue_always_fits_every_minute_from_2_to_60(
     assert_keeps_its_promises(plan, request)
 
 
+@pytest.mark.slow
 def test_ten_thousand_exercises_still_fit_the_band():
     # How fast is measured by benchmarks/bench_generate.py (budget 0.2 s), never here.
     big = catalogue_of(

@@ -14,7 +14,7 @@ from stretchcoach.model import Exercise, PhaseKind, Plan, PlanItem, SessionStatu
 from stretchcoach.plan.compile import compile_items
 from stretchcoach.session import runner
 
-from conftest import make_exercise
+from conftest import examples, make_exercise
 
 T0 = 1000.0  # the monotonic clock never starts at zero
 
@@ -362,7 +362,7 @@ def test_result_lists_each_exercise_done_or_skipped():
     assert out.active_seconds == 9.0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(0.0, 7.0), st.sampled_from([None, None, " ", "n", "b", "+", "q"])),
