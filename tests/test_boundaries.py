@@ -22,6 +22,7 @@ from stretchcoach.history.stats import (
     week_minutes,
 )
 from stretchcoach.model import (
+    Dose,
     ExerciseResult,
     PlanItem,
     Routine,
@@ -29,6 +30,7 @@ from stretchcoach.model import (
     SessionResult,
     SessionStatus,
 )
+from stretchcoach.plan import dosing
 from stretchcoach.plan.compile import compile_items, compile_routine, single_exercise_routine
 from stretchcoach.session import runner
 
@@ -129,6 +131,72 @@ def test_a_single_exercise_routine_is_named_after_the_exercise() -> None:
     assert single_exercise_routine(TILT) == Routine(
         id="tilt", name="Tilt", items=(RoutineItem("tilt"),)
     )
+
+
+# --- dosing rules -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "hold", "reps", "style"),
+    [
+        ("stretch", 10, 3, "static"),  # ten seconds is already a static hold
+        ("stretch", 9, 3, "catalogue"),  # shorter repeated holds are active stretching
+        ("stretch", 2, 1, "static"),  # done once: a static hold however short
+        ("strength", 9, 2, "strength"),
+        ("posture", 3, 10, "strength"),
+        ("strength", 10, 10, "catalogue"),  # a held strength move keeps its own count
+        ("posture", 3, 1, "catalogue"),
+        ("mobility", 3, 10, "catalogue"),
+        ("release", 30, 1, "catalogue"),
+    ],
+)
+def test_which_rule_doses_an_exercise(kind: str, hold: int, reps: int, style: str) -> None:
+    assert dosing.dosing(make_exercise("x", kind=kind, hold=hold, reps=reps)) == style
+
+
+@pytest.mark.parametrize(
+    ("kind", "hold", "reps", "bounds"),
+    [
+        ("stretch", 20, 5, (range(15, 31), range(3, 4), range(1, 4))),
+        ("stretch", 40, 1, (range(15, 31), range(1, 2), range(1, 4))),
+        ("strength", 3, 10, (range(3, 4), range(8, 13), range(1, 4))),
+        ("mobility", 5, 10, (range(5, 6), range(5, 16), range(1, 4))),
+        ("mobility", 3, 3, (range(3, 4), range(2, 5), range(1, 4))),
+        ("release", 30, 1, (range(15, 46), range(1, 2), range(1, 4))),
+        ("release", 1, 1, (range(1, 2), range(1, 2), range(1, 4))),
+    ],
+)
+def test_the_holds_reps_and_sets_a_generated_plan_may_give(
+    kind: str, hold: int, reps: int, bounds: tuple[range, range, range]
+) -> None:
+    assert dosing.dose_bounds(make_exercise("x", kind=kind, hold=hold, reps=reps)) == bounds
+
+
+def test_the_natural_dose_is_the_catalogue_dose_within_bounds() -> None:
+    long = make_exercise("x", hold=40, reps=5, sets=4, sides="each", hold_text="40s", between=2)
+    assert dosing.natural_dose(long) == Dose(
+        hold=30, reps=3, sets=3, sides="each", hold_text="", work="hold", between=2
+    )
+    breaths = make_exercise("y", hold=30, hold_text="5 breaths", work="reps")
+    assert dosing.natural_dose(breaths) == Dose(hold=30, hold_text="5 breaths", work="reps")
+    low = make_exercise("z", kind="strength", hold=3, reps=4, sets=0)
+    assert dosing.natural_dose(low) == Dose(hold=3, reps=8, sets=1)
+
+
+def test_least_seconds_is_the_shortest_dose_with_get_ready() -> None:
+    sided = make_exercise("x", hold=20, reps=2, sides="each")
+    # get ready 5 + two 15 s reps left + 5 s switch + two right; a static stretch keeps its reps
+    assert dosing.least_seconds(sided, 5, 10) == 5 + 2 * 15 + 5 + 2 * 15
+    returning = make_exercise("y", kind="strength", hold=3, reps=10, work="reps", between=2)
+    # 8 reps of 3 s with 7 returns of 2 s
+    assert dosing.least_seconds(returning, 0, 10) == 8 * 3 + 7 * 2
+
+
+def test_distance_orders_sets_then_reps_then_hold() -> None:
+    assert dosing.distance(Dose(hold=20, reps=3, sets=2), Dose(hold=15, reps=1, sets=1)) == (
+        1, 2, 5
+    )  # fmt: skip
+    assert dosing.distance(Dose(hold=10), Dose(hold=15, reps=2, sets=3)) == (2, 1, 5)
 
 
 # --- stats ------------------------------------------------------------------------------------
