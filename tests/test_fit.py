@@ -112,7 +112,7 @@ def problems(draw: st.DrawFn) -> tuple[list[Doses], int, int, int, int]:
     return options, rest, low, high, aim
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(problems())
 def test_fit_exactly_finds_the_best_total_whenever_one_exists(
     problem: tuple[list[Doses], int, int, int, int],
@@ -134,7 +134,7 @@ def test_fit_exactly_finds_the_best_total_whenever_one_exists(
     assert found[-1] == min(possible, key=lambda j: (abs(j - last.natural), j))
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(problems())
 def test_fit_fits_whenever_any_dose_combination_does(
     problem: tuple[list[Doses], int, int, int, int],
