@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from stretchcoach.catalogue.lookup import did_you_mean, filter_exercises, lookup
-from stretchcoach.durations import MAX_SECONDS, DurationError, format_seconds, parse
+from stretchcoach.durations import EXAMPLES, MAX_SECONDS, DurationError, format_seconds, parse
 from stretchcoach.errors import UsageError
 from stretchcoach.history.stats import (
     Digest,
@@ -55,6 +55,20 @@ COMPLETED, STOPPED = SessionStatus.COMPLETED, SessionStatus.STOPPED
 )  # fmt: skip
 def test_format_seconds_switches_to_minutes_at_sixty(seconds: float, text: str) -> None:
     assert format_seconds(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, "a duration cannot be negative: -1"),
+        ("a5", "'a5' is not a duration; write " + EXAMPLES),
+        ("²", "'²' is not a duration; write " + EXAMPLES),
+    ],
+)
+def test_more_refusals_word_for_word(value: str | int, message: str) -> None:
+    with pytest.raises(DurationError) as info:
+        parse(value)
+    assert str(info.value) == message
 
 
 def test_the_one_day_cap_takes_a_day_and_refuses_a_second_more() -> None:
@@ -310,7 +324,7 @@ def test_a_finished_snapshot_shows_the_last_exercise_and_nothing_left() -> None:
 
 def test_a_snapshot_after_quitting_has_no_phase_nothing_left_and_the_last_item() -> None:
     plan = three()
-    state = runner.stop(run_to(runner.start(plan, T0), T0 + 2.1), T0 + 2.5, STOPPED)
+    state = runner.stop(run_to(runner.start(plan, T0), T0 + 2.0), T0 + 2.5, STOPPED)
     assert (state.cue, state.last_tick, state.ended, state.index) == (False, T0 + 2.5, T0 + 2.5, 1)
     snap = runner.snapshot(state, T0 + 9)
     assert (snap.phase, snap.item, snap.session_left, snap.elapsed, snap.finished) == (
@@ -345,6 +359,18 @@ def test_wait_time_is_zero_at_and_after_a_missed_deadline() -> None:
     assert runner.wait_time(state, T0 + 1.0) == runner.MAX_WAIT
     assert runner.wait_time(state, T0 + 2.0) == 0.0
     assert runner.wait_time(state, T0 + 2.7) == 0.0
+
+
+def test_finishing_resets_the_cue_the_extra_and_the_deadline() -> None:
+    plan = three()  # roll's get-ready runs from T0 + 26 to 28, its one hold to 29
+    state = run_to(runner.start(plan, T0), T0 + 27.9)
+    passed = runner.step(state, T0 + 29.5)  # enters the hold (a cue) and ends it in one step
+    assert (passed.finished, passed.cue) == (True, False)
+    extended = run_to(runner.start(plan, T0), T0 + 28.5, "+")
+    done = run_to(extended, T0 + 39.5)
+    assert (done.finished, done.extra, done.added, done.ended) == (True, 0, 10, T0 + 39)
+    skipped = runner.step(run_to(runner.start(plan, T0), T0 + 28.25), T0 + 28.5, "n")
+    assert (skipped.finished, skipped.deadline, skipped.ended) == (True, T0 + 28.5, T0 + 28.5)
 
 
 def test_a_phase_ends_at_its_deadline_exactly() -> None:
