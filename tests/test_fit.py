@@ -76,6 +76,8 @@ def test_fit_exactly_keeps_each_dose_nearest_its_own() -> None:
     options = [Doses((5, 10, 15), natural=2), Doses((5, 10, 15), natural=0)]
     # 20 s can be 5+15, 10+10 or 15+5: the last keeps its own dose, the first takes the rest.
     assert fit_exactly(options, 0, 20, 20, 20) == [2, 0]
+    mirrored = [Doses((5, 10, 15), natural=0), Doses((5, 10, 15), natural=2)]
+    assert fit_exactly(mirrored, 0, 20, 20, 20) == [0, 2]
 
 
 def test_fit_exactly_counts_the_rests_between_exercises() -> None:
