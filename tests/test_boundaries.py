@@ -23,7 +23,10 @@ from stretchcoach.history.stats import (
 )
 from stretchcoach.model import (
     Dose,
+    Exercise,
     ExerciseResult,
+    Phase,
+    PhaseKind,
     PlanItem,
     Routine,
     RoutineItem,
@@ -126,6 +129,41 @@ def test_equipment_filters_every_exercise_and_none_is_never_a_thing_you_have() -
 
 
 # --- plan compiler ----------------------------------------------------------------------------
+
+
+def phases_of(*exercises: Exercise, prepare: int, rest: int) -> list[Phase]:
+    items = [PlanItem(e, e.dose) for e in exercises]
+    return list(compile_items(items, title="T", prepare=prepare, rest=rest).phases)
+
+
+def test_get_ready_and_rest_of_one_second_are_phases_and_of_zero_are_none() -> None:
+    two_sets = make_exercise("a", hold=4, sets=2)
+    assert phases_of(two_sets, ROLL, prepare=1, rest=1) == [
+        Phase(PhaseKind.PREPARE, 0, 1),
+        Phase(PhaseKind.WORK, 0, 4, rep=1, reps=1, set=1, sets=2),
+        Phase(PhaseKind.REST, 0, 1, set=2, sets=2),
+        Phase(PhaseKind.WORK, 0, 4, rep=1, reps=1, set=2, sets=2),
+        Phase(PhaseKind.REST, 1, 1),
+        Phase(PhaseKind.PREPARE, 1, 1),
+        Phase(PhaseKind.WORK, 1, 1, rep=1, reps=1, set=1, sets=1),
+    ]
+    assert phases_of(two_sets, ROLL, prepare=0, rest=0) == [
+        Phase(PhaseKind.WORK, 0, 4, rep=1, reps=1, set=1, sets=2),
+        Phase(PhaseKind.WORK, 0, 4, rep=1, reps=1, set=2, sets=2),
+        Phase(PhaseKind.WORK, 1, 1, rep=1, reps=1, set=1, sets=1),
+    ]
+
+
+def test_returns_between_reps_carry_the_rep_they_announce() -> None:
+    returning = make_exercise("r", hold=3, reps=2, sets=2, work="reps", between=1)
+    assert phases_of(returning, prepare=0, rest=0) == [
+        Phase(PhaseKind.WORK, 0, 3, rep=1, reps=2, set=1, sets=2),
+        Phase(PhaseKind.RELAX, 0, 1, rep=2, reps=2, set=1, sets=2),
+        Phase(PhaseKind.WORK, 0, 3, rep=2, reps=2, set=1, sets=2),
+        Phase(PhaseKind.WORK, 0, 3, rep=1, reps=2, set=2, sets=2),
+        Phase(PhaseKind.RELAX, 0, 1, rep=2, reps=2, set=2, sets=2),
+        Phase(PhaseKind.WORK, 0, 3, rep=2, reps=2, set=2, sets=2),
+    ]
 
 
 def test_compile_routine_gives_reasons_in_order_and_blank_after_them() -> None:

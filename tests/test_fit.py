@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,6 +64,28 @@ def test_when_nudging_gets_stuck_between_coarse_steps_the_exact_search_fits() ->
 def test_no_fit_says_which_way_it_missed() -> None:
     assert fit([Doses((10, 20))], 0, 50, 60, 55) == (-1, [1])
     assert fit([Doses((70, 80), natural=1)], 0, 50, 60, 55) == (1, [0])
+
+
+@pytest.mark.parametrize(
+    ("doses", "rest", "low", "high", "aim", "expected"),
+    [
+        # on the aim already: no step down, even one that stays in the band
+        (Doses((0, 5), natural=1), 0, 0, 5, 5, (0, [1])),
+        # a step up landing exactly on the top of the band is taken
+        (Doses((15, 20)), 0, 10, 20, 20, (0, [1])),
+        # ...and one landing exactly on the bottom going down, which then stays
+        (Doses((10, 25), natural=1), 0, 10, 25, 20, (0, [0])),
+        # a total equal to the top of the band fits
+        (Doses((5, 20)), 0, 5, 20, 10, (0, [1])),
+        # a step that would jump over the band is not taken: short, and says so
+        (Doses((0, 25)), 5, 15, 15, 15, (-1, [0])),
+        (Doses((10, 35), natural=1), 0, 15, 15, 15, (1, [1])),
+    ],
+)
+def test_fit_at_the_ends_of_the_band(
+    doses: Doses, rest: int, low: int, high: int, aim: int, expected: tuple[int, list[int]]
+) -> None:
+    assert fit([doses], rest, low, high, aim) == expected
 
 
 def test_fit_exactly_picks_the_total_nearest_the_aim_then_the_smaller() -> None:
