@@ -1,14 +1,101 @@
-"""Shared fixtures: an isolated STRETCHCOACH_HOME and a helper to write catalogue files."""
+"""Shared fakes and fixtures: a hand-advanced clock, scripted keys, catalogue builders, an
+isolated STRETCHCOACH_HOME and a helper to write catalogue files.
+
+Test modules import the plain helpers with `from conftest import ...` (pytest puts tests/ on
+sys.path); the fixtures below are found by pytest itself.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pytest
+from hypothesis import settings
 
+from stretchcoach.model import Catalogue, Dose, Exercise, Routine
 from stretchcoach.paths import Paths, resolve
+
+# The mutation job (`mutmut run`) runs these tests from its copy of the tree in mutants/, once
+# per mutant: there, property tests try fewer examples, always the same ones, so a mutant's
+# verdict is repeatable and the whole job takes minutes rather than hours.
+UNDER_MUTATION = Path(__file__).resolve().parent.parent.name == "mutants" or bool(
+    os.environ.get("MUTANT_UNDER_TEST")
+)
+if UNDER_MUTATION:
+    settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
+    settings.load_profile("mutation")
+
+
+def examples(count: int) -> int:
+    """`count` hypothesis examples, or the mutation job's 25 when fewer."""
+    return min(count, 25) if UNDER_MUTATION else count
+
+
+EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+LONGEST_WAIT = 0.5  # the session loop never waits longer than this for a key
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told; `utc()` is EPOCH plus the time moved."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.start = start
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def utc(self) -> dt.datetime:
+        return EPOCH + dt.timedelta(seconds=self.now - self.start)
+
+
+class ScriptedKeys:
+    """Keys (or exceptions to raise) at given session times; waiting moves the fake clock."""
+
+    def __init__(self, clock: FakeClock, script: Iterable[tuple[float, object]] = ()) -> None:
+        self.clock = clock
+        self.script = sorted(script, key=lambda pair: pair[0])
+        self.waits: list[float] = []
+
+    def read(self, timeout: float) -> Any:
+        self.waits.append(timeout)
+        assert 0 <= timeout <= LONGEST_WAIT + 1e-9
+        due = self.clock.start + self.script[0][0] if self.script else None
+        if due is not None and due <= self.clock.now + timeout:
+            self.clock.now = max(self.clock.now, due)
+            _, key = self.script.pop(0)
+            if isinstance(key, BaseException):
+                raise key
+            return key
+        self.clock.now += timeout
+        return None
+
+
+DOSE_FIELDS = frozenset(field.name for field in dataclasses.fields(Dose))
+
+
+def make_exercise(ident: str, **fields: Any) -> Exercise:
+    """A neck exercise holding 20 s, named after its id; dose and exercise fields override."""
+    dose = {key: fields.pop(key) for key in DOSE_FIELDS & fields.keys()}
+    dose.setdefault("hold", 20)
+    fields.setdefault("name", ident.replace("-", " ").capitalize())
+    fields.setdefault("targets", ("neck",))
+    return Exercise(id=ident, dose=Dose(**dose), **fields)
+
+
+def catalogue_of(*exercises: Exercise, routines: Iterable[Routine] = ()) -> Catalogue:
+    """A catalogue holding exactly these exercises and routines."""
+    return Catalogue(
+        exercises=MappingProxyType({e.id: e for e in exercises}),
+        routines=MappingProxyType({r.id: r for r in routines}),
+    )
 
 
 @pytest.fixture

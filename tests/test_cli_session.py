@@ -14,7 +14,7 @@ from stretchcoach.history.store import open_history
 from stretchcoach.model import SessionStatus
 from stretchcoach.session.terminal import Interrupted
 
-EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+from conftest import EPOCH, FakeClock, ScriptedKeys
 
 CATALOGUE = """
 schema: 1
@@ -43,35 +43,6 @@ routines:
 """
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utc(self) -> dt.datetime:
-        return EPOCH + dt.timedelta(seconds=self.now - 500.0)
-
-
-class ScriptedKeys:
-    """Keys (or exceptions) at given session times; waiting moves the fake clock."""
-
-    def __init__(self, clock: FakeClock, script) -> None:
-        self.clock = clock
-        self.script = list(script)
-
-    def read(self, timeout: float):
-        if self.script and 500.0 + self.script[0][0] <= self.clock.now + timeout:
-            at, key = self.script.pop(0)
-            self.clock.now = max(self.clock.now, 500.0 + at)
-            if isinstance(key, BaseException):
-                raise key
-            return key
-        self.clock.now += timeout
-        return None
-
-
 @pytest.fixture
 def fake_devices(monkeypatch):
     """Replace the real clock and keyboard; returns a list to put the key script in."""
@@ -79,7 +50,7 @@ def fake_devices(monkeypatch):
     clocks: list[FakeClock] = []
 
     def devices(stdin, with_keys):
-        clock = FakeClock()
+        clock = FakeClock(start=500.0)
         clocks.append(clock)
         return clock, ScriptedKeys(clock, script), clock.utc
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import Counter
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +26,8 @@ from stretchcoach.plan.dosing import dose_seconds, dosing
 from stretchcoach.plan.generate import generate
 from stretchcoach.plan.request import Request
 from stretchcoach.plan.routines import routine_from_plan
+
+from conftest import catalogue_of, examples
 
 DAY = dt.date(2025, 3, 14)
 
@@ -54,10 +54,6 @@ def ex(
         position=position,
         equipment=equipment,
     )
-
-
-def catalogue_of(*exercises: Exercise) -> Catalogue:
-    return Catalogue(exercises=MappingProxyType({e.id: e for e in exercises}))
 
 
 # A small desk catalogue in the shape of the built-in one, fixed here so these tests do not
@@ -412,7 +408,7 @@ def assert_keeps_its_promises(plan: Plan, request: Request) -> None:
     assert plan.generation is not None and plan.generation["seed"] == request.seed
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_request_gives_a_plan_that_keeps_its_promises_or_a_usage_error(data: st.DataObject):
     catalogue = data.draw(catalogues())
@@ -440,7 +436,7 @@ def roomy_catalogues(draw: st.DrawFn) -> Catalogue:
     return catalogue_of(*base.exercises.values(), *backbone)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     roomy_catalogues(),
     st.integers(2, 60),
@@ -456,7 +452,9 @@ def test_a_roomy_catalogue_always_fits_every_minute_from_2_to_60(
     assert_keeps_its_promises(plan, request)
 
 
-def test_ten_thousand_exercises_generate_quickly():
+@pytest.mark.slow
+def test_ten_thousand_exercises_still_fit_the_band():
+    # How fast is measured by benchmarks/bench_generate.py (budget 0.2 s), never here.
     big = catalogue_of(
         *(
             ex(f"ex-{n}", KINDS[n % 5], (AREAS[n % 11], AREAS[(n * 7) % 11]), 5 + n % 40,
@@ -464,11 +462,8 @@ def test_ten_thousand_exercises_generate_quickly():
             for n in range(10_000)
         )
     )  # fmt: skip
-    started = time.perf_counter()
     plan = generate(big, Request(minutes=60, seed=1), today=DAY)
-    elapsed = time.perf_counter() - started
     assert band(60)[0] <= plan.total_seconds <= band(60)[1]
-    assert elapsed < 2  # generous here; benchmarks/bench_generate.py measures the 0.2 s budget
 
 
 # --- saving a generated plan as a routine ---------------------------------------------------

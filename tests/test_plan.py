@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import pytest
 
 from stretchcoach.errors import UsageError
 from stretchcoach.model import (
     SWITCH_SECONDS,
-    Catalogue,
     Dose,
-    Exercise,
     PhaseKind,
     Routine,
     RoutineItem,
@@ -19,13 +15,8 @@ from stretchcoach.model import (
 from stretchcoach.plan.compile import compile_routine, single_exercise_routine
 from stretchcoach.plan.compile import phases_seconds as item_seconds
 
-
-def exercise(id_: str, **dose: object) -> Exercise:
-    return Exercise(id=id_, name=id_.title(), targets=("neck",), dose=Dose(**dose))  # type: ignore[arg-type]
-
-
-def catalogue(*exercises: Exercise) -> Catalogue:
-    return Catalogue(exercises=MappingProxyType({e.id: e for e in exercises}))
+from conftest import catalogue_of as catalogue
+from conftest import make_exercise as exercise
 
 
 def shape(plan):  # compact, readable form of a timeline

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchcoach.model import Dose, Exercise, PhaseKind, Plan, PlanItem, SessionStatus
+from stretchcoach.model import Exercise, PhaseKind, Plan, PlanItem, SessionStatus
 from stretchcoach.plan.compile import compile_items
 from stretchcoach.session import runner
+
+from conftest import examples, make_exercise
 
 T0 = 1000.0  # the monotonic clock never starts at zero
 
 
-def exercise(ident: str, hold: int = 2, reps: int = 1, sets: int = 1, sides: str = "none"):
-    return Exercise(
-        id=ident,
-        name=ident.replace("-", " ").capitalize(),
-        targets=("neck",),
-        dose=Dose(hold=hold, reps=reps, sets=sets, sides=sides),
-    )
+def exercise(ident: str, hold: int = 2, **dose: Any) -> Exercise:
+    return make_exercise(ident, hold=hold, **dose)
 
 
 def make_plan(*exercises: Exercise, prepare: int = 5, rest: int = 10) -> Plan:
@@ -367,7 +365,7 @@ def test_result_lists_each_exercise_done_or_skipped():
     assert out.active_seconds == 9.0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.lists(
         st.tuples(st.floats(0.0, 7.0), st.sampled_from([None, None, " ", "n", "b", "+", "q"])),

@@ -15,14 +15,9 @@ from stretchcoach.catalogue.lookup import (
     matches_search,
 )
 from stretchcoach.errors import UsageError
-from stretchcoach.model import Catalogue, Dose, Exercise, Routine, RoutineItem
+from stretchcoach.model import Catalogue, Exercise, Routine, RoutineItem
 
-
-def exercise(ident: str, **fields: object) -> Exercise:
-    base: dict = {"name": ident.replace("-", " ").capitalize(), "targets": ("neck",)}
-    base.update(fields)
-    return Exercise(id=ident, dose=Dose(hold=20), **base)
-
+from conftest import make_exercise as exercise
 
 CATALOGUE = Catalogue(
     exercises=MappingProxyType(

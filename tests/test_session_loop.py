@@ -9,46 +9,12 @@ import itertools
 import pytest
 from rich.console import Console
 
-from stretchcoach.model import Dose, Exercise, PlanItem, SessionStatus
+from stretchcoach.model import PlanItem, SessionStatus
 from stretchcoach.plan.compile import compile_items
 from stretchcoach.session import loop as session
 from stretchcoach.session.terminal import Interrupted
 
-EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
-
-
-class FakeClock:
-    def __init__(self, start: float = 100.0) -> None:
-        self.start = start
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def utc(self) -> dt.datetime:
-        return EPOCH + dt.timedelta(seconds=self.now - self.start)
-
-
-class ScriptedKeys:
-    """Keys at given session times; waiting moves the fake clock, nothing sleeps."""
-
-    def __init__(self, clock: FakeClock, script: list[tuple[float, object]] = ()) -> None:
-        self.clock = clock
-        self.script = sorted(script, key=lambda pair: pair[0])
-        self.waits: list[float] = []
-
-    def read(self, timeout: float) -> str | None:
-        self.waits.append(timeout)
-        assert 0 <= timeout <= 0.5 + 1e-9
-        due = self.clock.start + self.script[0][0] if self.script else None
-        if due is not None and due <= self.clock.now + timeout:
-            self.clock.now = max(self.clock.now, due)
-            _, key = self.script.pop(0)
-            if isinstance(key, BaseException):
-                raise key
-            return key
-        self.clock.now += timeout
-        return None
+from conftest import EPOCH, FakeClock, ScriptedKeys, make_exercise
 
 
 class CountingView:
@@ -61,12 +27,8 @@ class CountingView:
         return self.inner.show(snap)
 
 
-def ex(ident: str, **dose) -> Exercise:
-    return Exercise(id=ident, name=ident.capitalize(), targets=("neck",), dose=Dose(**dose))
-
-
 def make_plan(prepare: int = 2, rest: int = 3):
-    items = [ex("tilt", hold=2, reps=2, sides="each"), ex("tuck", hold=3)]
+    items = [make_exercise("tilt", hold=2, reps=2, sides="each"), make_exercise("tuck", hold=3)]
     return compile_items(
         [PlanItem(e, e.dose) for e in items], title="Short", prepare=prepare, rest=rest
     )
