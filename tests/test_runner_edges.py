@@ -43,6 +43,7 @@ def test_an_empty_plan_is_finished_the_moment_it_starts() -> None:
     assert (state.finished, state.status, state.ended, state.deadline) == (True, COMPLETED, T0, T0)
     assert runner.snapshot(state, T0 + 7) == runner.Snapshot(
         title="Nothing", phase=None, serial=0, item=0, items=0, exercise=None, hold_text="",
+        work="hold",
         phase_seconds=0, phase_left=0.0, session_left=0.0, session_seconds=0, elapsed=0.0,
         phase_elapsed_at=0.0, next_exercise=None, paused=False, suspended=False, cue=False,
         finished=True, status=COMPLETED,
@@ -62,7 +63,8 @@ def test_a_snapshot_mid_hold_has_every_field() -> None:
     state = runner.step(runner.start(plan, T0), T0 + 3.5)
     assert runner.snapshot(state, T0 + 3.5) == runner.Snapshot(
         title="Short", phase=plan.phases[1], serial=1, item=0, items=3, exercise=TILT,
-        hold_text="2s", phase_seconds=2, phase_left=0.5, session_left=25.5, session_seconds=29,
+        hold_text="2s", work="hold",
+        phase_seconds=2, phase_left=0.5, session_left=25.5, session_seconds=29,
         elapsed=3.5, phase_elapsed_at=2.0, next_exercise=TUCK, paused=False, suspended=False,
         cue=True, finished=False, status=None,
     )  # fmt: skip
@@ -79,6 +81,7 @@ def test_a_finished_snapshot_shows_the_last_exercise_and_nothing_left() -> None:
     )  # fmt: skip
     assert runner.snapshot(state, T0 + 50) == runner.Snapshot(
         title="Short", phase=None, serial=11, item=2, items=3, exercise=ROLL, hold_text="",
+        work="hold",
         phase_seconds=0, phase_left=0.0, session_left=0.0, session_seconds=29, elapsed=29.0,
         phase_elapsed_at=29.0, next_exercise=None, paused=False, suspended=False, cue=False,
         finished=True, status=COMPLETED,
@@ -108,8 +111,8 @@ def test_the_record_of_a_quit_session_rounds_active_seconds_to_milliseconds() ->
         title="Short",
         exercises=(
             ExerciseResult("tilt", "Tilt", ("neck",), False, 1.235),
-            ExerciseResult("tuck", "Tuck", ("neck",), False, 0.0),
-            ExerciseResult("roll", "Roll", ("neck",), False, 0.0),
+            ExerciseResult("tuck", "Tuck", ("neck",), False, 0.0, reached=False),
+            ExerciseResult("roll", "Roll", ("neck",), False, 0.0, reached=False),
         ),
         planned_seconds=29,
         routine_id="short",
