@@ -13,7 +13,7 @@ from stretchcoach.catalogue.values import Parsed
 from stretchcoach.errors import Problem
 
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: model records are NamedTuples
 
 
 def cache_file(

@@ -260,8 +260,6 @@ def run_command(
 
     Example:  stretchcoach run desk-break      stretchcoach run --minutes 3 --target wrists
     """
-    from dataclasses import replace
-
     from stretchcoach.session.loop import LiveView, PlainView, SessionInterrupted, run_session
     from stretchcoach.session.terminal import Guard, Interrupted, is_terminal
 
@@ -312,7 +310,7 @@ def run_command(
         except Interrupted as stopped:  # before the first tick: nothing to record
             raise typer.Exit(stopped.exit_code) from None
         after = _ask("after the session") if check_in and code == 0 else None
-        result = replace(result, check_in_before=before, check_in_after=after)
+        result = result._replace(check_in_before=before, check_in_after=after)
         if history is not None:
             history.record(result)
     finally:
