@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import pickle
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stretchcoach import __version__
-from stretchcoach.catalogue.files import parse
-from stretchcoach.catalogue.values import Parsed
-from stretchcoach.errors import Problem
+
+if TYPE_CHECKING:
+    from stretchcoach.catalogue.values import Parsed
+    from stretchcoach.errors import Problem
+
+# The YAML parser and checker (files.parse) are imported only on a cache miss: a warm start
+# loads pickles and never pays for PyYAML or the schema.
 
 # Bump when the parsed form or the rules change, so old cache entries are rebuilt.
 CACHE_VERSION = 4  # 4: model records are NamedTuples
@@ -19,8 +24,6 @@ CACHE_VERSION = 4  # 4: model records are NamedTuples
 def cache_file(
     cache_dir: Path, path: Path, name: str, require_source: bool
 ) -> tuple[Path, tuple[Any, ...]]:
-    import hashlib
-
     absolute = os.path.abspath(path)
     stat = os.stat(absolute)
     key = (
@@ -32,7 +35,10 @@ def cache_file(
         __version__,
         CACHE_VERSION,
     )
-    digest = hashlib.sha256(repr(key[:3]).encode()).hexdigest()[:32]
+    # A name, not a secret: two checksums (zlib is built in; hashlib costs a start-up import).
+    # A collision only costs a re-parse: the full key is stored inside and compared.
+    named = repr(key[:3]).encode()
+    digest = f"{zlib.crc32(named):08x}{zlib.adler32(named):08x}"
     return cache_dir / "catalogue" / f"{digest}.pickle", key
 
 
@@ -57,6 +63,13 @@ def parse_cached(
     if not problems:
         store(cache_path, (key, parsed))
     return parsed, problems
+
+
+def parse(path: Path, name: str, require_source: bool) -> tuple[Parsed, list[Problem]]:
+    """files.parse, imported on first use."""
+    from stretchcoach.catalogue import files
+
+    return files.parse(path, name, require_source)
 
 
 def store(cache_path: Path, value: object) -> None:
