@@ -16,8 +16,6 @@ from stretchcoach.cli.base import (
     KindOption,
     PositionOption,
     app,
-    err_console,
-    out_console,
     paths,
 )
 from stretchcoach.errors import CatalogueError, Problem, StretchcoachError
@@ -46,12 +44,17 @@ def _print_json(data: Any) -> None:
     _write(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _show(renderable: Any) -> None:
-    """Styled on a terminal; exactly the text, unwrapped, anywhere else."""
-    if _terminal():
-        out_console().print(renderable)
-    else:
-        _write(renderable.plain)
+def _show(styled: Any) -> None:
+    """Styled on a terminal (colour as NO_COLOR and FORCE_COLOR say); exactly the text,
+    unwrapped, anywhere else."""
+    from stretchcoach.render.styled import color_wanted
+
+    _write(styled.ansi(color_wanted(sys.stdout)) if _terminal() else styled.plain)
+
+
+def _say(message: str) -> None:
+    """A one-line message on stderr (no Rich: it would cost more than the command)."""
+    sys.stderr.write(message + "\n")
 
 
 @app.command("list")
@@ -109,14 +112,13 @@ def list_(
         _print_json([exercise_json(e, loaded) for e in found])
         return
     if not found:
-        err_console().print(
-            "No exercises match these filters; try fewer, or `stretchcoach list` for all.",
-            markup=False,
-        )
+        _say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
     rows = list_rows(found)
     if _terminal():
-        out_console().print(list_table(rows))
+        from stretchcoach.render.styled import terminal_width
+
+        _show(list_table(rows, width=terminal_width()))
     else:
         sys.stdout.write(plain_table(LIST_HEADERS, rows))
 
@@ -164,7 +166,7 @@ def routines(catalogue: CatalogueOption = None, json: JsonOption = False) -> Non
     if json:
         _print_json([routine_json(r, loaded) for r in loaded.routines.values()])
     elif not loaded.routines:
-        err_console().print("No routines are defined.", markup=False)
+        _say("No routines are defined.")
     else:
         _show(routines_view(loaded))
 

@@ -1,7 +1,8 @@
-"""What browse commands show: Rich renderables for people, JSON-ready dicts for programs.
+"""What browse commands show: styled text for people, JSON-ready dicts for programs.
 
-Catalogue text goes into rich.text.Text, never through markup, so `[bold]` in a YAML name
-prints as written. JSON keys are stable:
+Catalogue text goes into render.styled pieces, never through markup, so `[bold]` in a YAML
+name prints as written (and no Rich is imported: these commands must start fast). JSON keys
+are stable:
 
 - exercise (`list --json` items, `show --json`): id, name, kind, targets, muscles, position,
   equipment, sides, hold_seconds, hold_text (the hold as shown: "30s", "5 breaths (30s)"),
@@ -18,7 +19,7 @@ prints as written. JSON keys are stable:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stretchcoach.durations import describe, format_clock, format_seconds
 from stretchcoach.model import (
@@ -32,12 +33,11 @@ from stretchcoach.model import (
     item_seconds,
 )
 from stretchcoach.plan.compile import compile_routine
-
-if TYPE_CHECKING:
-    from rich.table import Table
-    from rich.text import Text
+from stretchcoach.render.styled import Piece, Styled, table
 
 LIST_HEADERS = ("id", "name", "targets", "position", "dose", "time")
+# What `list` shows on a terminal unless asked for every column: fits 80 columns.
+NARROW_HEADERS = ("id", "name", "dose", "time")
 _LABEL = "bold"
 _ID = "cyan"
 
@@ -196,42 +196,31 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def list_table(rows: Sequence[Sequence[str]]) -> Table:
-    """The list as a Rich table for a terminal."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False, show_edge=False)
-    for header in LIST_HEADERS:
-        table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
-
-
-def _justify(header: str) -> Any:
-    return "right" if header == "time" else "left"
+def list_table(
+    rows: Sequence[Sequence[str]], *, wide: bool = False, width: int | None = 80
+) -> Styled:
+    """The list for a terminal: id, name, dose and time within `width` columns (names cut
+    with "…" when they must be), or every column, uncut, when wide."""
+    if wide:
+        return table(LIST_HEADERS, rows, right=("time",))
+    picks = [LIST_HEADERS.index(h) for h in NARROW_HEADERS]
+    narrow = [[row[i] for i in picks] for row in rows]
+    return table(NARROW_HEADERS, narrow, right=("time",), width=width, shrink=("name", "dose"))
 
 
 # ---------------------------------------------------------------- show, routines, info
 
 
-def _lines(parts: Iterable[tuple[str, str] | str]) -> Text:
-    """Text from (style, text) pieces and plain strings, never parsed as markup."""
-    from rich.text import Text
-
-    out = Text()
-    for part in parts:
-        if isinstance(part, tuple):
-            out.append(part[1], style=part[0])
-        else:
-            out.append(part)
-    out.rstrip()
-    return out
+def _lines(parts: list[Piece]) -> Styled:
+    """Styled text from (style, text) pieces and plain strings, trailing whitespace dropped."""
+    while parts and isinstance(parts[-1], str) and not parts[-1].strip():
+        parts.pop()
+    if parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    return Styled(parts)
 
 
-def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
+def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Styled:
     """Every field of an exercise, the dose in words, its sources and where it was defined."""
     dose = exercise.dose
     total = format_clock(exercise_seconds(dose))
@@ -244,7 +233,7 @@ def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
         ("dose", dose_words(dose)),
         ("time", f"{total} on its own, with {format_seconds(DEFAULT_PREPARE)} to get ready"),
     ]
-    parts: list[tuple[str, str] | str] = [(_ID, exercise.id), "  ", (_LABEL, exercise.name), "\n"]
+    parts: list[Piece] = [(_ID, exercise.id), "  ", (_LABEL, exercise.name), "\n"]
     for label, value in fields:
         parts += [(_LABEL, f"{label}:".ljust(11)), value, "\n"]
     if exercise.steps:
@@ -265,8 +254,8 @@ def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
     return _lines(parts)
 
 
-def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[str, str] | str]:
-    parts: list[tuple[str, str] | str] = []
+def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[Piece]:
+    parts: list[Piece] = []
     if record.origin is not None:
         parts += [(_LABEL, "defined in: "), str(record.origin), "\n"]
     for origin in reversed(_overridden(record, catalogue)):
@@ -274,10 +263,10 @@ def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[
     return parts
 
 
-def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = False) -> Text:
+def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = False) -> Styled:
     """A routine: name, total time, summary and each exercise with its dose."""
     total = compile_routine(routine, catalogue).total_seconds
-    parts: list[tuple[str, str] | str] = [
+    parts: list[Piece] = [
         (_ID, routine.id), "  ", (_LABEL, routine.name), f"  {format_clock(total)}\n",
     ]  # fmt: skip
     if routine.summary:
@@ -294,14 +283,12 @@ def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = F
     return _lines(parts)
 
 
-def routines_view(catalogue: Catalogue) -> Text:
+def routines_view(catalogue: Catalogue) -> Styled:
     """Every routine, a blank line between them."""
-    from rich.text import Text
-
-    return Text("\n\n").join(routine_view(r, catalogue) for r in catalogue.routines.values())
+    return Styled.join("\n\n", (routine_view(r, catalogue) for r in catalogue.routines.values()))
 
 
-def info_view(data: Mapping[str, Any]) -> Text:
+def info_view(data: Mapping[str, Any]) -> Styled:
     """The info JSON, laid out for people."""
     home = data["home"] or "not set: platform directories are used"
     rows = [
@@ -312,7 +299,7 @@ def info_view(data: Mapping[str, Any]) -> Text:
         ("cache", data["cache_dir"]),
         ("built-in data", data["builtin_dir"]),
     ]
-    parts: list[tuple[str, str] | str] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
+    parts: list[Piece] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
     for label, value in rows:
         parts += [(_LABEL, f"{label}:".ljust(19)), value, "\n"]
     files: list[dict[str, Any]] = data["files"]
