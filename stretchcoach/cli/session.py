@@ -204,7 +204,9 @@ def plan_command(
 
         sys.stdout.write(json_.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n")
     elif sys.stdout.isatty():
-        out_console().print(plan_table(plan))
+        from stretchcoach.render.styled import color_wanted, terminal_width
+
+        sys.stdout.write(plan_table(plan, terminal_width()).ansi(color_wanted(sys.stdout)) + "\n")
     else:
         sys.stdout.write(plan_text(plan))
 

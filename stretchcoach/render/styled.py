@@ -95,8 +95,9 @@ def table(
     with "…", a character at a time from the widest, so no line wraps into a mess."""
     rows = [[clean(cell) for cell in row] for row in rows]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    last = len(headers) - 1
     if width is not None:
-        over = sum(widths) + 2 * (len(widths) - 1) - width
+        over = sum(widths) + 2 * last - width
         floors = {headers.index(name): max(len(name), 8) for name in shrink}
         while over > 0:
             cuttable = [i for i, floor in floors.items() if widths[i] > floor]
@@ -104,7 +105,6 @@ def table(
                 break
             widths[max(cuttable, key=lambda i: widths[i])] -= 1
             over -= 1
-    last = len(headers) - 1
 
     def cells(row: Sequence[str]) -> list[str]:
         out = []
