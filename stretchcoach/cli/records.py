@@ -145,7 +145,7 @@ def stats(as_json: JsonOption = False) -> None:
         reduced = Digest()
     else:
         with store:
-            reduced = store.digest()
+            reduced = store.digest(tz)
     result = summarize(reduced, today=today, tz=tz)
     if as_json:
         _print_json(stats_json(result))

@@ -6,6 +6,7 @@ Pure: today and the user's time zone are parameters; days are the user's local d
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ class Digest:
     tension_count: int = 0  # sessions with both check-ins
     tension_change_total: int = 0  # sum of (after - before) over those sessions
     sessions_total: int = 0
+    # Active minutes per local day, already summed (History.digest(tz) does it in SQL); when
+    # set, `starts` is not read. Only valid for the zone it was computed in.
+    days: Mapping[dt.date, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,42 @@ def streaks(active_days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
     return current, longest
 
 
+def offset_spans(
+    first: dt.datetime, last: dt.datetime, tz: dt.tzinfo
+) -> list[tuple[dt.datetime, dt.datetime, int]]:
+    """[start, end) spans of UTC time covering first..last in which tz keeps one UTC offset,
+    with that offset in seconds: a local day is then the UTC time shifted by the offset."""
+
+    def offset(moment: dt.datetime) -> int:
+        delta = moment.astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    spans: list[tuple[dt.datetime, dt.datetime, int]] = []
+    # Sampled weekly (no zone changes its offset twice within a week), then bisected to the
+    # second where it changed.
+    step = dt.timedelta(days=7)
+    start, current = first, offset(first)
+    probe = first
+    while probe < last:
+        after = min(probe + step, last)
+        if offset(after) != current:
+            # offset(low) == current != offset(high), in whole seconds since the epoch
+            low, high = math.floor(probe.timestamp()), math.ceil(after.timestamp())
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset(dt.datetime.fromtimestamp(middle, dt.timezone.utc)) == current:
+                    low = middle
+                else:
+                    high = middle
+            change = dt.datetime.fromtimestamp(high, dt.timezone.utc)
+            spans.append((start, change, current))
+            start, current = change, offset(change)
+            after = change
+        probe = after
+    spans.append((start, last + dt.timedelta(seconds=1), current))
+    return spans
+
+
 def week_start(day: dt.date) -> dt.date:
     """The Monday of day's ISO week."""
     return day - dt.timedelta(days=day.weekday())
@@ -135,7 +175,7 @@ def minutes_by_target(seconds_by_targets: Mapping[tuple[str, ...], float]) -> di
 
 def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo) -> Stats:
     """All the stats for today in zone tz."""
-    days = minutes_by_day(reduced.starts, tz)
+    days = reduced.days if reduced.days is not None else minutes_by_day(reduced.starts, tz)
     current, longest = streaks(days, today)
     this_week, last_week = week_minutes(days, today)
     count = reduced.tension_count

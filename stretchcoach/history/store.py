@@ -345,35 +345,16 @@ class History:
         with self._errors():
             return int(self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
-    def digest(self) -> Digest:
-        """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions())."""
+    def digest(self, tz: dt.tzinfo | None = None) -> Digest:
+        """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions()).
+
+        With tz, active minutes are summed per local day (Digest.days) instead of returning
+        every session's start: stats then reads one row per day, not one per session.
+        """
+        from stretchcoach.history.aggregate import digest
+
         with self._errors():
-            db = self._db
-            starts = tuple(
-                (parse_utc(started), seconds)
-                # In no particular order: whatever the covering index gives fastest.
-                for started, seconds in db.execute(
-                    "SELECT started_at, active_seconds FROM sessions"
-                )
-            )
-            by_targets: dict[tuple[str, ...], float] = {}
-            for targets, seconds in db.execute(
-                "SELECT targets, SUM(active_seconds) FROM session_exercises GROUP BY targets"
-            ):
-                key = tuple(json.loads(targets))
-                by_targets[key] = by_targets.get(key, 0.0) + seconds
-            count, total = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(check_in_after - check_in_before), 0)"
-                " FROM sessions"
-                " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
-            ).fetchone()
-        return Digest(
-            starts=starts,
-            seconds_by_targets=by_targets,
-            tension_count=int(count),
-            tension_change_total=int(total),
-            sessions_total=len(starts),
-        )
+            return digest(self._db, tz)
 
     def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
         with self._errors():
