@@ -52,6 +52,10 @@ def parse_cached(
         cache_path, key = cache_file(cache_dir, path, name, require_source)
     except OSError:
         return parse(path, name, require_source)  # parse reports the unreadable file
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # unpickling 10,000 exercises makes objects the collector would rescan
     try:
         with open(cache_path, "rb") as handle:
             stored_key, parsed = pickle.load(handle)
@@ -59,6 +63,9 @@ def parse_cached(
             return parsed, []
     except Exception:  # a missing, stale or corrupt cache is rebuilt
         pass
+    finally:
+        if was_enabled:
+            gc.enable()
     parsed, problems = parse(path, name, require_source)
     if not problems:
         store(cache_path, (key, parsed))

@@ -168,32 +168,25 @@ def _overridden(record: Exercise | Routine, catalogue: Catalogue) -> tuple[Origi
 
 def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
     """One row of text per exercise, in LIST_HEADERS order."""
-    return [
-        (
-            e.id,
-            e.name,
-            ", ".join(e.targets),
-            e.position,
-            dose_text(e.dose),
-            format_clock(exercise_seconds(e.dose)),
-        )
-        for e in exercises
-    ]
+    # Doses are shared between exercises (the parser interns them): word each one once.
+    shown: dict[Dose, tuple[str, str]] = {}
+    rows = []
+    for e in exercises:
+        dose = shown.get(e.dose)
+        if dose is None:
+            dose = shown[e.dose] = (dose_text(e.dose), format_clock(exercise_seconds(e.dose)))
+        rows.append((e.id, e.name, ", ".join(e.targets), e.position, *dose))
+    return rows
 
 
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
     widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
-    last = len(headers) - 1
-    lines = []
-    for row in (headers, *rows):
-        cells = [cell if i == last else cell.ljust(widths[i]) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
+    for i, column in enumerate(zip(*rows, strict=True)):
+        widths[i] = max(widths[i], max(map(len, column)))
+    # One format call per line; the last column is not padded.
+    line = "  ".join([*(f"{{:<{w}}}" for w in widths[:-1]), "{}"])
+    return "\n".join(line.format(*row).rstrip() for row in (headers, *rows)) + "\n"
 
 
 def list_table(
