@@ -170,7 +170,7 @@ def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
     """One row of text per exercise, in LIST_HEADERS order."""
     # Doses are shared between exercises (the parser interns them): word each one once.
     shown: dict[Dose, tuple[str, str]] = {}
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for e in exercises:
         dose = shown.get(e.dose)
         if dose is None:
