@@ -63,7 +63,8 @@ def _open_existing() -> History | None:
 
 
 def _say(message: str) -> None:
-    err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+    """A message on stderr, as it is (Rich's console would cost more than an empty `stats`)."""
+    sys.stderr.write(message + "\n")
 
 
 def _print_json(data: Any) -> None:
@@ -136,7 +137,6 @@ def stats(as_json: JsonOption = False) -> None:
       stretchcoach stats --json | jq .current_streak_days
     """
     from stretchcoach.history.stats import Digest, summarize
-    from stretchcoach.render.history import stats_json, stats_view
 
     tz = local_zone()
     today = clock().astimezone(tz).date()
@@ -147,11 +147,13 @@ def stats(as_json: JsonOption = False) -> None:
         with store:
             reduced = store.digest(tz)
     result = summarize(reduced, today=today, tz=tz)
+    if result.sessions_total == 0 and not as_json:
+        _say(NOTHING_YET)
+        return
+    from stretchcoach.render.history import stats_json, stats_view  # Rich: only when shown
+
     if as_json:
         _print_json(stats_json(result))
-        return
-    if result.sessions_total == 0:
-        _say(NOTHING_YET)
         return
     out_console().print(stats_view(result))
 
