@@ -3,7 +3,7 @@
 Usage (from the repository root, with the `bench` extra installed):
 
     .venv/bin/python benchmarks/run.py              # every row; about three minutes
-    .venv/bin/python benchmarks/run.py --runs 21    # more interleaved runs per start-up row
+    .venv/bin/python benchmarks/run.py --runs 31    # more interleaved runs per start-up row
     .venv/bin/python benchmarks/run.py --only start # rows whose name contains "start"
 
 Whole processes are timed (spawn to exit), A and B interleaved, medians compared. Every run
@@ -203,7 +203,7 @@ LIBYAML = (
 def cold_list(bench: Bench) -> tuple[float | None, str]:
     big = str(bench.big())
     sc = command("stretchcoach")
-    runs = max(3, bench.runs // 3)
+    runs = max(3, bench.runs // 4)
     a, b = interleaved(
         lambda: run([sc, "list", "-c", big], bench.fresh_env()),
         lambda: run([sys.executable, "-c", LIBYAML, big], bench.env),
@@ -264,7 +264,7 @@ def export(bench: Bench) -> tuple[float | None, str]:
     a, b = interleaved(
         lambda: run([sc, "export", "--format", "csv"], bench.home_env(home)),
         lambda: run(["sqlite3", "-csv", "-header", db, EXPORT_SQL], bench.env),
-        max(3, bench.runs // 3),
+        3,
     )
     ratio, text = ratio_text(a, b)
     peak = max(r.peak_mib for r in a)
@@ -273,7 +273,7 @@ def export(bench: Bench) -> tuple[float | None, str]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=11, help="interleaved runs per row")
+    parser.add_argument("--runs", type=int, default=21, help="interleaved runs per row")
     parser.add_argument("--only", default="", help="only rows whose name contains this")
     options = parser.parse_args(argv[1:])
     subprocess.run([sys.executable, "-c", "import sqlite3"], check=True)  # warm the page cache
