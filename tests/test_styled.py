@@ -78,3 +78,16 @@ def test_list_on_a_terminal_fits_80_columns(home):
     assert lines[1].split() == ["upper-trapezius-stretch", "Upper", "trapezius", "stre…", "2s",
                                 "×", "10", "each", "side", "0:50"]  # fmt: skip
     assert max(len(line) for line in lines[1:]) <= 80
+
+
+def test_the_stats_heatmap_shades_in_colour_and_stops_at_today():
+    import datetime as dt
+
+    from stretchcoach.render.history import heatmap
+
+    monday = dt.date(2024, 5, 6)
+    calendar = [(monday + dt.timedelta(days=n), 12.0 if n == 1 else 0.0) for n in range(7)]
+    shown = heatmap(calendar, today=monday + dt.timedelta(days=2))
+    assert shown.plain.splitlines()[1:4] == ["Mon ·", "Tue ▓", "Wed ·"]
+    assert shown.plain.splitlines()[4] == "Thu"
+    assert "Tue \x1b[1;32m▓\x1b[0m\n" in shown.ansi(color=True)

@@ -155,7 +155,9 @@ def stats(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(stats_json(result))
         return
-    out_console().print(stats_view(result))
+    from stretchcoach.render.styled import color_wanted
+
+    sys.stdout.write(stats_view(result).ansi(color_wanted(sys.stdout)) + "\n")
 
 
 class ExportFormat(str, enum.Enum):

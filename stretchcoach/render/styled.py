@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 # The few styles the browse views use, as SGR codes.
-STYLES = {"bold": "1", "cyan": "36", "dim": "2"}
+STYLES = {"bold": "1", "dim": "2", "green": "32", "cyan": "36"}
 _RESET = "\x1b[0m"
 # C0 and C1 control characters except newline and tab: escape sequences cannot get through.
 _CONTROLS = {c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
