@@ -79,3 +79,38 @@ def test_an_empty_history_digests_to_no_days(tmp_path):
     with open_history(tmp_path / "h.db") as history:
         reduced = history.digest(ZoneInfo("Europe/Berlin"))
     assert (reduced.days, reduced.sessions_total, reduced.starts) == ({}, 0, ())
+
+
+def test_kept_sums_add_only_new_sessions_and_equal_a_fresh_digest(tmp_path):
+    berlin = ZoneInfo("Europe/Berlin")
+    kept = tmp_path / "cache" / "stats.pickle"
+    start = dt.datetime(2024, 3, 30, 22, 30, tzinfo=UTC)  # across the spring DST change
+    with open_history(tmp_path / "h.db") as history:
+        for hours in range(0, 60, 7):
+            history.record(result(start + dt.timedelta(hours=hours), 90.0))
+        first = history.digest(berlin, kept=kept)
+        assert kept.exists()
+        for hours in range(60, 120, 11):
+            history.record(result(start + dt.timedelta(hours=hours), 45.0))
+        history.record(result(start, 30.0))  # the same moment again: still added once
+        again = history.digest(berlin, kept=kept)
+        fresh = history.digest(berlin)
+        other = history.digest(ZoneInfo("Asia/Kolkata"), kept=kept)  # another zone: recomputed
+        assert other == history.digest(ZoneInfo("Asia/Kolkata"))
+    assert first.sessions_total == 9 and again.sessions_total == fresh.sessions_total == 16
+    assert again.days is not None and fresh.days is not None
+    assert again.days.keys() == fresh.days.keys()
+    for day, minutes in fresh.days.items():
+        assert again.days[day] == pytest.approx(minutes)
+    assert again.seconds_by_targets == pytest.approx(fresh.seconds_by_targets)
+    assert (again.tension_count, again.tension_change_total) == (0, 0)
+
+
+def test_a_damaged_or_foreign_kept_file_is_recomputed(tmp_path):
+    kept = tmp_path / "stats.pickle"
+    kept.write_bytes(b"not a pickle")
+    with open_history(tmp_path / "h.db") as history:
+        history.record(result(dt.datetime(2024, 5, 1, 9, tzinfo=UTC), 60.0))
+        assert history.digest(UTC, kept=kept) == history.digest(UTC)
+        with open_history(tmp_path / "other.db") as other:  # a different, smaller history
+            assert other.digest(UTC, kept=kept).days == {}

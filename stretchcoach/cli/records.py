@@ -145,7 +145,7 @@ def stats(as_json: JsonOption = False) -> None:
         reduced = Digest()
     else:
         with store:
-            reduced = store.digest(tz)
+            reduced = store.digest(tz, kept=paths().cache_dir / "stats-digest.pickle")
     result = summarize(reduced, today=today, tz=tz)
     if result.sessions_total == 0 and not as_json:
         _say(NOTHING_YET)

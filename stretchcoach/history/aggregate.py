@@ -1,13 +1,109 @@
-"""The stats digest computed inside SQLite: a row per local day, per target set, not per session."""
+"""The stats digest computed inside SQLite: a row per local day, per target set, not per session.
+
+Minutes per day and per target set only grow: sessions are appended, never changed in those
+columns. So they are kept between runs in a file (a maintained aggregate outside the
+database), and each `stats` adds only the sessions recorded since; check-ins, which can be
+answered later, are summed afresh every time.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import sqlite3
+from pathlib import Path
+from typing import Any
 
 from stretchcoach.history.stats import Digest, offset_spans
 from stretchcoach.history.store import format_utc, parse_utc
+
+# Bump when what is kept changes.
+KEPT_VERSION = 1
+
+
+def _zone_signature(tz: dt.tzinfo) -> tuple[Any, ...]:
+    # A zone's name may not change when its rules do ("localtime"): its offsets say more.
+    samples = [dt.datetime(year, month, 1, 12) for year in (1980, 2000, 2024) for month in (1, 7)]
+    return (getattr(tz, "key", None), repr(tz), tuple(tz.utcoffset(s) for s in samples))
+
+
+def digest_kept(db: sqlite3.Connection, tz: dt.tzinfo, kept: Path) -> Digest:
+    """digest(db, tz), reading only the sessions recorded since the copy kept in `kept`."""
+    last_id, count = db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM sessions").fetchone()
+    where = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
+    key = (KEPT_VERSION, where, _zone_signature(tz))
+    state: dict[str, Any] | None = None
+    try:
+        with open(kept, "rb") as handle:
+            state = pickle.load(handle)
+    except Exception:  # missing, unreadable or damaged: computed again below
+        state = None
+    if state is not None and state.get("key") == key and state["last_id"] <= last_id:
+        since = state["last_id"]
+        added = db.execute("SELECT COUNT(*) FROM sessions WHERE id > ?", (since,)).fetchone()[0]
+        if state["count"] + added == count:  # nothing removed or replaced
+            days: dict[dt.date, float] = state["days"]
+            by_targets: dict[tuple[str, ...], float] = state["by_targets"]
+            for started, seconds in db.execute(
+                "SELECT started_at, active_seconds FROM sessions WHERE id > ?", (since,)
+            ):
+                if seconds > 0:
+                    day = parse_utc(started).astimezone(tz).date()
+                    days[day] = days.get(day, 0.0) + seconds / 60
+            for targets, seconds in db.execute(
+                "SELECT targets, active_seconds FROM session_exercises WHERE session_id > ?",
+                (since,),
+            ):
+                group = tuple(json.loads(targets))
+                by_targets[group] = by_targets.get(group, 0.0) + seconds
+            result = _with_tension(db, days, by_targets, count)
+            if added:
+                _keep(kept, key, last_id, count, days, by_targets)
+            return result
+    fresh = digest(db, tz)
+    assert fresh.days is not None
+    _keep(kept, key, last_id, count, dict(fresh.days), dict(fresh.seconds_by_targets))
+    return fresh
+
+
+def _with_tension(
+    db: sqlite3.Connection,
+    days: dict[dt.date, float],
+    by_targets: dict[tuple[str, ...], float],
+    count: int,
+) -> Digest:
+    tension_count, tension_total = _tension(db)
+    return Digest(
+        seconds_by_targets=by_targets,
+        tension_count=tension_count,
+        tension_change_total=tension_total,
+        sessions_total=int(count),
+        days=days,
+    )
+
+
+def _tension(db: sqlite3.Connection) -> tuple[int, int]:
+    count, total = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(check_in_after - check_in_before), 0) FROM sessions"
+        " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
+    ).fetchone()
+    return int(count), int(total)
+
+
+def _keep(
+    kept: Path,
+    key: tuple[Any, ...],
+    last_id: int,
+    count: int,
+    days: dict[dt.date, float],
+    by_targets: dict[tuple[str, ...], float],
+) -> None:
+    from stretchcoach.catalogue.cache import store  # atomic; skipped if it cannot be written
+
+    state = {"key": key, "last_id": last_id, "count": count, "days": days,
+             "by_targets": by_targets}  # fmt: skip
+    store(kept, state)
 
 
 def digest(db: sqlite3.Connection, tz: dt.tzinfo | None) -> Digest:
@@ -48,15 +144,12 @@ def digest(db: sqlite3.Connection, tz: dt.tzinfo | None) -> Digest:
     ):
         key = tuple(json.loads(targets))
         by_targets[key] = by_targets.get(key, 0.0) + seconds
-    count, total = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(check_in_after - check_in_before), 0) FROM sessions"
-        " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
-    ).fetchone()
+    count, total = _tension(db)
     return Digest(
         starts=starts,
         seconds_by_targets=by_targets,
-        tension_count=int(count),
-        tension_change_total=int(total),
+        tension_count=count,
+        tension_change_total=total,
         sessions_total=int(sessions_total),
         days=days,
     )

@@ -345,16 +345,19 @@ class History:
         with self._errors():
             return int(self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
-    def digest(self, tz: dt.tzinfo | None = None) -> Digest:
+    def digest(self, tz: dt.tzinfo | None = None, kept: Path | None = None) -> Digest:
         """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions()).
 
         With tz, active minutes are summed per local day (Digest.days) instead of returning
-        every session's start: stats then reads one row per day, not one per session.
+        every session's start; with `kept` too, those sums are kept in that file between runs
+        and only newer sessions are read (history/aggregate.py).
         """
-        from stretchcoach.history.aggregate import digest
+        from stretchcoach.history import aggregate
 
         with self._errors():
-            return digest(self._db, tz)
+            if tz is not None and kept is not None:
+                return aggregate.digest_kept(self._db, tz, kept)
+            return aggregate.digest(self._db, tz)
 
     def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
         with self._errors():
