@@ -82,19 +82,22 @@ def minutes_by_day(
 
 def streaks(active_days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
     """(current, longest) runs of consecutive active days; current ends today or yesterday."""
-    ordered = sorted(set(active_days))
+    # Day numbers, not dates: a history of decades has thousands of days to walk.
+    present = {day.toordinal() for day in active_days}
     longest = run = 0
-    previous: dt.date | None = None
-    for day in ordered:
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        longest = max(longest, run)
-        previous = day
+    previous = None
+    for number in sorted(present):
+        run = run + 1 if number - 1 == previous else 1
+        if run > longest:
+            longest = run
+        previous = number
     current = 0
-    present = set(ordered)
-    day = today if today in present else today - dt.timedelta(days=1)
-    while day in present:
+    number = today.toordinal()
+    if number not in present:
+        number -= 1
+    while number in present:
         current += 1
-        day -= dt.timedelta(days=1)
+        number -= 1
     return current, longest
 
 
