@@ -25,56 +25,57 @@ from stretchcoach.history.store import format_utc, open_history
 AREAS = ("neck", "upper-back", "chest", "shoulders", "arms", "wrists", "lower-back", "hips")
 
 
-def fill(path: Path, count: int, seed: int = 1) -> None:
+def fill(path: Path, count: int, seed: int = 1, chunk: int = 20_000) -> None:
     """Write count sessions of 5 exercises each, spread over the years before now, in bulk."""
     rng = random.Random(seed)
     now = dt.datetime.now(dt.timezone.utc)
     open_history(path).close()  # the real schema, every migration applied
     db = sqlite3.connect(path)
-    sessions, exercises = [], []
-    for session_id in range(1, count + 1):
-        # About 8 sessions a day: 100,000 of them reach back some 34 years.
-        start = now - dt.timedelta(minutes=180 * session_id + rng.randint(0, 120))
-        active = [rng.uniform(20, 90) for _ in range(5)]
-        before = rng.choice((None, None, 4, 5, 6, 7))
-        sessions.append(
-            (
-                session_id,
-                f"{session_id:032x}",  # the stable session id (schema 5)
-                format_utc(start),
-                format_utc(start + dt.timedelta(minutes=6)),
-                "completed",
-                "Desk break",
-                "desk-break",
-                None,
-                360,
-                before,
-                None if before is None else before - rng.randint(0, 3),
-                sum(active),
-                5,
-            )
-        )
-        for position, seconds in enumerate(active):
-            targets = json.dumps(rng.sample(AREAS, rng.randint(1, 2)))
-            exercises.append(
+    for first in range(1, count + 1, chunk):  # in chunks: a million sessions fit in memory
+        sessions, exercises = [], []
+        for session_id in range(first, min(first + chunk, count + 1)):
+            # About 8 sessions a day: 100,000 of them reach back some 34 years.
+            start = now - dt.timedelta(minutes=180 * session_id + rng.randint(0, 120))
+            active = [rng.uniform(20, 90) for _ in range(5)]
+            before = rng.choice((None, None, 4, 5, 6, 7))
+            sessions.append(
                 (
                     session_id,
-                    position,
-                    f"ex-{position}",
-                    f"Exercise {position}",
-                    targets,
-                    1,
-                    seconds,
+                    f"{session_id:032x}",  # the stable session id (schema 5)
+                    format_utc(start),
+                    format_utc(start + dt.timedelta(minutes=6)),
+                    "completed",
+                    "Desk break",
+                    "desk-break",
+                    None,
+                    360,
+                    before,
+                    None if before is None else before - rng.randint(0, 3),
+                    sum(active),
+                    5,
                 )
             )
-    with db:
-        db.executemany(
-            "INSERT INTO sessions (id, session_id, started_at, ended_at, status, title,"
-            " routine_id, generation, planned_seconds, check_in_before, check_in_after,"
-            " active_seconds, exercises_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            sessions,
-        )
-        db.executemany("INSERT INTO session_exercises VALUES (?, ?, ?, ?, ?, ?, ?)", exercises)
+            for position, seconds in enumerate(active):
+                targets = json.dumps(rng.sample(AREAS, rng.randint(1, 2)))
+                exercises.append(
+                    (
+                        session_id,
+                        position,
+                        f"ex-{position}",
+                        f"Exercise {position}",
+                        targets,
+                        1,
+                        seconds,
+                    )
+                )
+        with db:
+            db.executemany(
+                "INSERT INTO sessions (id, session_id, started_at, ended_at, status, title,"
+                " routine_id, generation, planned_seconds, check_in_before, check_in_after,"
+                " active_seconds, exercises_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sessions,
+            )
+            db.executemany("INSERT INTO session_exercises VALUES (?, ?, ?, ?, ?, ?, ?)", exercises)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 

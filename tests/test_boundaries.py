@@ -278,8 +278,8 @@ def test_minutes_by_target_lists_most_minutes_first() -> None:
 
 def test_summarize_counts_days_in_the_zone_it_is_given() -> None:
     late = dt.datetime(2024, 4, 30, 20, 0, tzinfo=UTC)  # 01:30 on May 1 in Kolkata
-    stats = summarize(Digest(starts=((late, 120.0),), sessions_total=1), today=dt.date(2024, 5, 1),
-                      tz=KOLKATA)  # fmt: skip
+    reduced = Digest(starts=((late, 120.0),), done_starts=(late,), sessions_total=1)
+    stats = summarize(reduced, today=dt.date(2024, 5, 1), tz=KOLKATA)
     assert stats.today == dt.date(2024, 5, 1)
     assert dict(stats.calendar)[dt.date(2024, 5, 1)] == 2.0
     assert dict(stats.calendar)[dt.date(2024, 4, 30)] == 0.0

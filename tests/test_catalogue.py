@@ -10,6 +10,7 @@ import pytest
 
 from stretchcoach.catalogue import cache as catalogue_cache
 from stretchcoach.catalogue import files as catalogue_files
+from stretchcoach.catalogue import reading as catalogue_reading
 from stretchcoach.catalogue.files import parse_file
 from stretchcoach.catalogue.loader import check, load, validate
 from stretchcoach.errors import CatalogueError
@@ -373,7 +374,7 @@ def test_control_bytes_in_the_raw_file_are_a_problem(tmp_path: Path) -> None:
 def test_files_over_the_size_cap_are_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalogue_files, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(catalogue_reading, "MAX_BYTES", 1024 * 1024)
     path = tmp_path / "c.yaml"
     path.write_bytes(b"#" * (1024 * 1024 + 1))
     assert problems_of(path) == [

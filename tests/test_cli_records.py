@@ -438,11 +438,10 @@ def test_export_json_streams_the_same_text_as_one_json_document(home: Path, coun
 
 
 def test_the_next_command_merges_a_session_waiting_in_the_journal(home: Path) -> None:
-    from dataclasses import replace
 
     from stretchcoach.history import journal
 
-    waiting = replace(session(NOW, (30.0, 0.0)), session_id="c" * 32)
+    waiting = session(NOW, (30.0, 0.0))._replace(session_id="c" * 32)
     entry = journal.write(waiting, [home / "pending"])
     first = invoke(home, "history", "--json")
     assert first.exit_code == 0

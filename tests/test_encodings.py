@@ -125,10 +125,10 @@ def test_the_plan_degrades_as_promised(catalogue: Path) -> None:
     assert "1. Neck tilt -- both at once -- 2 × 1s -- 2s" in latin
 
 
-def test_a_styled_table_uses_ascii_rules(catalogue: Path) -> None:
+def test_a_styled_table_on_an_ascii_stream_stays_ascii(catalogue: Path) -> None:
     _, stdout, _ = invoke(COMMANDS["list"], catalogue, "ascii", styled=True)
     assert "1s x 2" in stdout
-    assert "-+-" in stdout
+    assert stdout.isascii()
 
 
 def c_locale(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:

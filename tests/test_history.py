@@ -295,7 +295,7 @@ def insert_v1_session(raw: sqlite3.Connection) -> None:
 def without_id(result: SessionResult) -> SessionResult:
     """The result with its generated session id checked and then left out, for comparing."""
     assert result.session_id is not None and re.fullmatch("[0-9a-f]{32}", result.session_id)
-    return replace(result, session_id=None)
+    return result._replace(session_id=None)
 
 
 def expected_v1_session() -> SessionResult:
@@ -447,14 +447,14 @@ def test_migration_5_gives_stable_ids_and_marks_nothing_done_as_skipped(db_path:
 
 
 def test_recording_the_same_session_id_twice_stores_it_once(db_path: Path) -> None:
-    first = replace(session(at(2024, 5, 1, 9), before=4), session_id="a" * 32)
+    first = session(at(2024, 5, 1, 9), before=4)._replace(session_id="a" * 32)
     with open_history(db_path) as history:
         row = history.record(first)
-        assert history.record(replace(first, check_in_after=1)) == row
+        assert history.record(first._replace(check_in_after=1)) == row
         assert history.set_check_in_after("a" * 32, 2)
         assert not history.set_check_in_after("b" * 32, 2)
         [stored] = history.all_sessions()
-    assert stored.result == replace(first, check_in_after=2)
+    assert stored.result == first._replace(check_in_after=2)
 
 
 def test_each_session_reads_every_session_oldest_first_a_page_at_a_time(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stretchcoach.catalogue import files as catalogue_files
+from stretchcoach.catalogue import reading as catalogue_reading
 from stretchcoach.catalogue.importer import convert
 from stretchcoach.catalogue.loader import load
 from stretchcoach.cli import app
@@ -136,7 +136,7 @@ def test_malformed_records_are_exit_2_naming_record_and_field(
 def test_a_file_over_the_cap_is_refused_before_it_is_read_whole(
     home: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalogue_files, "MAX_BYTES", 1024)
+    monkeypatch.setattr(catalogue_reading, "MAX_BYTES", 1024)
     source = write_json(tmp_path, [record(f"Move {i}") for i in range(50)])
     done = invoke("import", str(source))
     assert done.exit_code == 2

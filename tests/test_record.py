@@ -9,7 +9,6 @@ import json
 import signal
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -181,14 +180,14 @@ def test_an_unwritable_data_folder_falls_back_to_the_next_folder(tmp_path: Path)
     session.run()  # creates the history
     session.folders[0].parent.joinpath("pending").rmdir()
     session.folders[0].write_text("not a folder")  # mkdir fails here, even as root
-    entry = journal.write(replace(session.summaries[0], session_id="f" * 32), session.folders)
+    entry = journal.write(session.summaries[0]._replace(session_id="f" * 32), session.folders)
     assert entry == session.folders[1] / f"{'f' * 32}.json"
 
 
 def test_no_writable_folder_at_all_is_an_error_naming_each(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = replace(sample(), session_id="a" * 32)
+    result = sample()._replace(session_id="a" * 32)
     with pytest.raises(HistoryError, match="cannot write this session anywhere") as caught:
         journal.write(result, [blocker / "one", blocker / "two"])
     assert (

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
-
 from stretchcoach.model import Dose, Exercise, PlanItem
 from stretchcoach.plan.compile import compile_items
 from stretchcoach.render import plan as timeline
@@ -85,10 +81,20 @@ def test_plan_text_lists_each_exercise_and_the_total():
 
 
 def test_plan_table_shows_the_columns_and_text_literally():
-    console = Console(file=io.StringIO(), width=100, color_system=None)
-    console.print(timeline.plan_table(generated_plan()))
-    lines = [line.rstrip() for line in console.file.getvalue().splitlines()]
-    assert lines[0] == "Generated (generated, seed 42)"
-    assert lines[1].split() == ["#", "exercise", "sides", "reps", "sets", "hold", "time", "why"]
-    assert "Chin [b]tuck[/b]" in lines[3] and lines[3].endswith("39s  finish")
-    assert lines[-1] == "Get ready 3s before each exercise · total 55s"
+    shown = timeline.plan_table(generated_plan(), width=100)
+    assert shown.plain.splitlines() == [
+        "Generated (generated, seed 42)",
+        "#  exercise          sides         reps  sets           hold  time",
+        "1  Neck tilt         each side        2     1             2s   16s",
+        "   why: covers neck",
+        "2  Chin [b]tuck[/b]  both at once     3     2  1 breath (6s)   39s",
+        "   why: finish",
+        "Get ready 3s before each exercise · total 55s",
+    ]
+    assert shown.ansi(color=True).startswith("\x1b[1mGenerated (generated, seed 42)\x1b[0m\n")
+
+
+def test_plan_table_cuts_names_to_the_width():
+    shown = timeline.plan_table(generated_plan(), width=60).plain.splitlines()
+    assert shown[4] == "2  Chin [b]t…  both at once     3     2  1 breath (6s)   39s"
+    assert max(len(line) for line in shown[1:-1]) == 60

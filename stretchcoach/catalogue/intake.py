@@ -4,14 +4,14 @@ clear of the ids already in use, and keep the result only if the loader accepts 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stretchcoach.atomic import replacing
+from stretchcoach.catalogue import reading
 from stretchcoach.catalogue.files import (
-    MAX_BYTES,
     Unreadable,
     parse_file,
     read_capped,
@@ -112,29 +112,23 @@ def keep(text: str, target: Path) -> None:
     """Write `text` to `target` only if the loader accepts it: checked in a temp file, then
     one rename, so a reader never sees half a file and a bad conversion is never kept."""
     size = len(text.encode("utf-8"))
-    if size > MAX_BYTES:
+    if size > reading.MAX_BYTES:
         raise UsageError(
             f"the converted catalogue would be {size_text(size, 1)}, over the "
-            f"{size_text(MAX_BYTES)} cap for a catalogue file",
+            f"{size_text(reading.MAX_BYTES)} cap for a catalogue file",
             hint="split the JSON file and import each part with --output",
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    # ".tmp", not ".yaml": a load running meanwhile must not read the half-written file.
-    fd, temp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+
+    def loads(temporary: str) -> None:  # never keep a file the loader would refuse
         try:
-            parse_file(Path(temp))
+            parse_file(Path(temporary))
         except CatalogueError as error:
             first = error.problems[0].message if error.problems else error.message
             raise UsageError(
                 f"the converted catalogue would not load ({first}); nothing was written",
                 hint="report this with the record named above",
             ) from None
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+
+    with replacing(target, check=loads) as handle:
+        handle.write(text)

@@ -15,12 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stretchcoach.catalogue.cache import parse_cached
-from stretchcoach.catalogue.files import HINT, parse
+from stretchcoach.catalogue.cache import parse, parse_cached
 from stretchcoach.catalogue.lookup import did_you_mean
-from stretchcoach.catalogue.values import Parsed
 from stretchcoach.errors import CatalogueError, Problem
 from stretchcoach.model import (
     Catalogue,
@@ -30,6 +28,11 @@ from stretchcoach.model import (
     Routine,
 )
 from stretchcoach.paths import Paths, builtin_data_dir
+
+if TYPE_CHECKING:
+    from stretchcoach.catalogue.values import Parsed
+
+# files (PyYAML, the schema) is imported only when a file is parsed, not on a warm start.
 
 
 def _yaml_files(folder: Path, patterns: Sequence[str] = ("*.yaml", "*.yml")) -> list[Path]:
@@ -90,6 +93,8 @@ def load(
         _merge(file_routines, routines, exercises, shadowed, problems)
     problems.extend(_unresolved(routines.values(), exercises))
     if problems:
+        from stretchcoach.catalogue.files import HINT
+
         raise CatalogueError(problems, hint=HINT)
     return Catalogue(
         exercises=MappingProxyType(exercises),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from stretchcoach.atomic import write_atomic
 from stretchcoach.catalogue.loader import load
 from stretchcoach.catalogue.routine_yaml import dump
 from stretchcoach.catalogue.values import SLUG
@@ -47,16 +46,5 @@ def save_routine(routine: Routine, paths: Paths) -> Path:
         )
     text = dump(routine)
     folder.mkdir(parents=True, exist_ok=True)
-    # A temp file in the same folder, then one rename: readers never see half a routine, and
-    # the ".tmp" suffix keeps the loader from reading it meanwhile.
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{routine_id}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text)  # readers never see half a routine
     return target

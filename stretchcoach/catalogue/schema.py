@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from stretchcoach.catalogue.values import (
     EXERCISE_KEYS,
@@ -26,9 +26,13 @@ from stretchcoach.model import (
     WORKS,
     Dose,
     Exercise,
+    Kind,
+    Position,
     Routine,
     RoutineItem,
+    Side,
     Source,
+    Work,
 )
 
 
@@ -153,15 +157,15 @@ class Checker(Values):
                     hold=hold[0],
                     reps=reps,
                     sets=sets,
-                    sides=sides,
+                    sides=cast(Side, sides),  # choice() checked it against SIDES
                     hold_text=hold[1],
-                    work=work,
+                    work=cast(Work, work),
                     between=between[0],
                 )
             ),
-            kind=kind,
+            kind=cast(Kind, kind),
             muscles=muscles,
-            position=position,
+            position=cast(Position, position),
             equipment=equipment,
             steps=steps,
             cautions=cautions,
@@ -263,7 +267,7 @@ class Checker(Values):
             hold_text=hold[1] if hold else None,
             reps=reps,
             sets=sets,
-            sides=sides,
+            sides=cast("Side | None", sides),
             origin=self.file.origin(node),
             between=between[0] if between else None,
         )

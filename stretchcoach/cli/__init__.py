@@ -1,20 +1,23 @@
-"""The command line: thin commands over the core, registered on one Typer app."""
+"""The command line: thin commands over the core, registered on one Typer app.
+
+Each command's module is imported when the command runs (see cli.base.COMMAND_MODULES), and
+`status` starts without Typer at all (see main).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs `status` start-up time; annotations only
     from typing import Any
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "script"]
 
 
 def _app() -> Any:
-    # Imported on use: `status` must start without Typer (see main).
-    from stretchcoach.cli import browse, imports, records, remind, session  # noqa: F401
-    from stretchcoach.cli.base import app
+    from stretchcoach.cli.base import app  # imported on use: `status` never loads Typer
 
     return app
 
@@ -26,7 +29,7 @@ def __getattr__(name: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `stretchcoach` script."""
+    """Run the app on argv; the exit code."""
     args = sys.argv[1:] if argv is None else argv
     # tmux runs `status` every few seconds: a fast path without Typer, Rich or YAML.
     if args[:1] == ["status"] and not {"-h", "--help"} & set(args[1:]):
@@ -41,3 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     return 0
+
+
+def script() -> None:
+    """Entry point of the `stretchcoach` script and `python -m stretchcoach`.
+
+    After a success, with the output flushed, the history committed and no other thread
+    running, the process ends at once: tearing down the interpreter's objects (the catalogue,
+    Typer, Rich) takes longer than the command itself.
+    """
+    code = main()
+    if code == 0:
+        import threading
+
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe: let the normal exit report it
+            sys.exit(code)
+        if threading.active_count() == 1:
+            os._exit(0)
+    sys.exit(code)

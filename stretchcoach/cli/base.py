@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Mapping
@@ -19,20 +20,56 @@ from stretchcoach.paths import Paths, resolve
 EXIT_INTERRUPTED = 130
 
 
-# --help lists commands in the order a new user meets them, not the order modules load.
-COMMAND_ORDER = (
-    "run", "plan", "list", "show", "routines", "history", "stats", "export",
-    "remind", "status", "pause", "resume", "validate", "import", "info", "safety",
-)  # fmt: skip
+# The module of stretchcoach.cli that defines each command, in the order --help lists them (the
+# order a new user meets them). Only the invoked command's module is imported and only its
+# parameters are built: Typer would otherwise build every command at every start.
+COMMAND_MODULES = {
+    "run": "session", "plan": "session", "list": "browse", "show": "browse",
+    "routines": "browse", "history": "records", "stats": "records", "export": "records",
+    "remind": "remind", "status": "remind", "pause": "remind", "resume": "remind",
+    "validate": "browse", "import": "imports", "info": "browse", "safety": "browse",
+}  # fmt: skip
+COMMAND_ORDER = tuple(COMMAND_MODULES)
 
 
 class Group(TyperGroup):
-    """Runs a command and turns the error family into a message and an exit code."""
+    """Builds commands on first use; turns the error family into a message and an exit code."""
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            self._build(cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        self._build_all()
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:  # type: ignore[override]
+        if args and args[0] not in self.commands and args[0] not in COMMAND_MODULES:
+            self._build_all()  # an unknown name: "did you mean" needs every command
+        return super().resolve_command(ctx, args)
+
+    def _build(self, name: str) -> None:
+        from typer.main import get_command_from_info, get_command_name
+
+        importlib.import_module(f"stretchcoach.cli.{COMMAND_MODULES[name]}")
+        for info in app.registered_commands:
+            callback_name = info.callback.__name__ if info.callback else ""
+            if (info.name or get_command_name(callback_name)) == name:
+                command = get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+                self.add_command(command, name)
+                return
+
+    def _build_all(self) -> None:
+        for name in COMMAND_MODULES:
+            if name not in self.commands:
+                self._build(name)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # a click Context
         fit_streams()  # again here: a test runner swaps the streams after main() set them
@@ -128,7 +165,9 @@ def say(message: str) -> None:
     """The one stderr helper: a message, escaped, never markup, never wrapped."""
     from stretchcoach.render.text import escape
 
-    err_console().print(escape(message), markup=False, highlight=False, soft_wrap=True)
+    # Straight to stderr: a Rich console would cost more than most commands.
+    sys.stderr.write(escape(message) + "\n")
+    sys.stderr.flush()
 
 
 def out_console() -> Any:

@@ -19,7 +19,6 @@ from stretchcoach.cli.base import (
     PositionOption,
     app,
     is_terminal,
-    out_console,
     paths,
     print_json,
     say,
@@ -36,12 +35,12 @@ def _load(extra: list[Path] | None) -> Catalogue:
     return load(paths(), extra or ())
 
 
-def _show(renderable: Any) -> None:
-    """Styled on a terminal; exactly the text, unwrapped, anywhere else."""
-    if is_terminal():
-        out_console().print(renderable)
-    else:
-        write(renderable.plain)
+def _show(styled: Any) -> None:
+    """Styled on a terminal (colour as NO_COLOR and FORCE_COLOR say); exactly the text,
+    unwrapped, anywhere else."""
+    from stretchcoach.render.styled import color_wanted
+
+    write(styled.ansi(color_wanted(sys.stdout)) if is_terminal() else styled.plain)
 
 
 @app.command("list")
@@ -117,13 +116,14 @@ def list_(
         say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
     rows = list_rows(found)
-    headers = LIST_HEADERS if wide else LIST_NARROW
-    if not wide:
-        rows = narrow_rows(rows)
     if is_terminal():
-        out_console().print(list_table(rows, headers))
+        from stretchcoach.render.styled import terminal_width
+
+        _show(list_table(rows, wide=wide, width=terminal_width()))
+    elif wide:
+        sys.stdout.write(plain_table(LIST_HEADERS, rows))
     else:
-        sys.stdout.write(plain_table(headers, rows))
+        sys.stdout.write(plain_table(LIST_NARROW, narrow_rows(rows)))
 
 
 @app.command()
@@ -182,10 +182,10 @@ def routines(
     """
     from stretchcoach.render.catalogue import (
         ROUTINE_SHORT_HEADERS,
-        list_table,
         plain_table,
         routine_json,
         routine_rows,
+        routines_table,
         routines_view,
     )
 
@@ -197,7 +197,9 @@ def routines(
     elif short:
         rows = routine_rows(loaded)
         if is_terminal():
-            out_console().print(list_table(rows, ROUTINE_SHORT_HEADERS))
+            from stretchcoach.render.styled import terminal_width
+
+            _show(routines_table(rows, width=terminal_width()))
         else:
             sys.stdout.write(plain_table(ROUTINE_SHORT_HEADERS, rows))
     else:

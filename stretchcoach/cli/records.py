@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import enum
@@ -15,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from stretchcoach.atomic import replacing
 from stretchcoach.cli.base import JsonOption, app, out_console, paths, print_json, say
 
 if TYPE_CHECKING:
@@ -146,7 +146,6 @@ def stats(as_json: JsonOption = False) -> None:
       stretchcoach stats --json | jq .current_streak_days
     """
     from stretchcoach.history.stats import Digest, summarize
-    from stretchcoach.render.history import stats_json, stats_view
 
     tz = local_zone()
     today = clock().astimezone(tz).date()
@@ -155,18 +154,22 @@ def stats(as_json: JsonOption = False) -> None:
         reduced = Digest()
     else:
         with store:
-            reduced = store.digest()
+            reduced = store.digest(tz, kept=paths().cache_dir / "stats-digest.pickle")
     from stretchcoach.remind.settings import config_path, load_settings
 
     goal = load_settings(config_path(paths().config_dir)).goal_minutes
     result = summarize(reduced, today=today, tz=tz, goal_minutes=goal)
+    if result.sessions_total == 0 and not as_json:
+        _say(NOTHING_YET)
+        return
+    from stretchcoach.render.history import stats_json, stats_view  # Rich: only when shown
+
     if as_json:
         _print_json(stats_json(result))
         return
-    if result.sessions_total == 0:
-        _say(NOTHING_YET)
-        return
-    out_console().print(stats_view(result))
+    from stretchcoach.render.styled import color_wanted
+
+    sys.stdout.write(stats_view(result).ansi(color_wanted(sys.stdout)) + "\n")
 
 
 class ExportFormat(str, enum.Enum):
@@ -209,7 +212,7 @@ def export(
         if output is None:
             _stream(format_, counted, sys.stdout, CSV_COLUMNS, csv_rows, session_json)
         else:
-            with _atomic_text(output) as file:
+            with replacing(output, durable=False) as file:
                 _stream(format_, counted, file, CSV_COLUMNS, csv_rows, session_json)
             noun = "session" if counted.count == 1 else "sessions"
             _say(f"wrote {counted.count} {noun} to {output}")
@@ -256,16 +259,3 @@ def _stream(
         file.write(text.replace("\n", "\n  "))
         opened = True
     file.write("\n]\n" if opened else "[]\n")
-
-
-@contextlib.contextmanager
-def _atomic_text(path: Path) -> Iterator[IO[str]]:
-    """A file that replaces path in one step when the block ends, so an interrupted export
-    never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as file:
-            yield file
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from stretchcoach.cli.base import (
     paths,
     print_json,
     say,
+    write,
 )
 from stretchcoach.cli.options import (
     EquipmentOption,
@@ -161,7 +162,9 @@ def plan_command(
     if json:
         print_json(plan_json(plan))
     elif is_terminal():
-        out_console().print(plan_table(plan))
+        from stretchcoach.render.styled import color_wanted, terminal_width
+
+        write(plan_table(plan, terminal_width()).ansi(color_wanted(sys.stdout)))
     else:
         sys.stdout.write(plan_text(plan))
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from stretchcoach.atomic import write_atomic
 from stretchcoach.errors import HistoryError
 from stretchcoach.history.connection import BUSY_TIMEOUT_MS
 from stretchcoach.history.store import History, format_utc, parse_utc
@@ -80,36 +81,8 @@ def _prepare(folder: Path) -> None:
 
 
 def _write_file(path: Path, data: bytes) -> Path:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+    write_atomic(path, data)  # fsynced, then the folder, so it survives a power cut
     return path
-
-
-def _sync_folder(folder: Path) -> None:
-    """fsync the folder, so the new name survives a power cut too."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the file's own data is already synced
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def remove(path: Path) -> None:
@@ -206,6 +179,7 @@ def to_json(result: SessionResult) -> dict[str, object]:
                 "targets": list(e.targets),
                 "done": e.done,
                 "active_seconds": e.active_seconds,
+                "reached": e.reached,
             }
             for e in result.exercises
         ],
@@ -238,6 +212,7 @@ def from_json(data: dict[str, object]) -> SessionResult:
                 targets=tuple(str(t) for t in e["targets"]),
                 done=bool(e["done"]),
                 active_seconds=float(e["active_seconds"]),
+                reached=bool(e.get("reached", True)),
             )
             for e in exercises
         ),

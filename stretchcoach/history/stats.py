@@ -6,6 +6,7 @@ Pure: today and the user's time zone are parameters; days are the user's local d
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,11 @@ class Digest:
     tension_count: int = 0  # sessions with both check-ins
     tension_change_total: int = 0  # sum of (after - before) over those sessions
     sessions_total: int = 0
+    # Active minutes per local day, already summed (History.digest(tz) does it in SQL); when
+    # set, `starts` is not read. Only valid for the zone it was computed in.
+    days: Mapping[dt.date, float] | None = None
+    # The local days with an exercise done, when `days` is set (then `done_starts` is not read).
+    done_days: frozenset[dt.date] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,20 +92,59 @@ def minutes_by_day(
 
 def streaks(active_days: Iterable[dt.date], today: dt.date) -> tuple[int, int]:
     """(current, longest) runs of consecutive active days; current ends today or yesterday."""
-    ordered = sorted(set(active_days))
+    # Day numbers, not dates: a history of decades has thousands of days to walk.
+    present = {day.toordinal() for day in active_days}
     longest = run = 0
-    previous: dt.date | None = None
-    for day in ordered:
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        longest = max(longest, run)
-        previous = day
+    previous = None
+    for number in sorted(present):
+        run = run + 1 if number - 1 == previous else 1
+        if run > longest:
+            longest = run
+        previous = number
     current = 0
-    present = set(ordered)
-    day = today if today in present else today - dt.timedelta(days=1)
-    while day in present:
+    number = today.toordinal()
+    if number not in present:
+        number -= 1
+    while number in present:
         current += 1
-        day -= dt.timedelta(days=1)
+        number -= 1
     return current, longest
+
+
+def offset_spans(
+    first: dt.datetime, last: dt.datetime, tz: dt.tzinfo
+) -> list[tuple[dt.datetime, dt.datetime, int]]:
+    """[start, end) spans of UTC time covering first..last in which tz keeps one UTC offset,
+    with that offset in seconds: a local day is then the UTC time shifted by the offset."""
+
+    def offset(moment: dt.datetime) -> int:
+        delta = moment.astimezone(tz).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    spans: list[tuple[dt.datetime, dt.datetime, int]] = []
+    # Sampled weekly (no zone changes its offset twice within a week), then bisected to the
+    # second where it changed.
+    step = dt.timedelta(days=7)
+    start, current = first, offset(first)
+    probe = first
+    while probe < last:
+        after = min(probe + step, last)
+        if offset(after) != current:
+            # offset(low) == current != offset(high), in whole seconds since the epoch
+            low, high = math.floor(probe.timestamp()), math.ceil(after.timestamp())
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset(dt.datetime.fromtimestamp(middle, dt.timezone.utc)) == current:
+                    low = middle
+                else:
+                    high = middle
+            change = dt.datetime.fromtimestamp(high, dt.timezone.utc)
+            spans.append((start, change, current))
+            start, current = change, offset(change)
+            after = change
+        probe = after
+    spans.append((start, last + dt.timedelta(seconds=1), current))
+    return spans
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -143,11 +188,14 @@ def minutes_by_target(seconds_by_targets: Mapping[tuple[str, ...], float]) -> di
 
 def summarize(reduced: Digest, *, today: dt.date, tz: dt.tzinfo, goal_minutes: int = 15) -> Stats:
     """All the stats for today in zone tz."""
-    days = minutes_by_day(reduced.starts, tz)
+    days = reduced.days if reduced.days is not None else minutes_by_day(reduced.starts, tz)
     # Minutes count every second held; a day joins a streak only when an exercise was done.
-    current, longest = streaks(
-        (start.astimezone(tz).date() for start in reduced.done_starts), today
+    done_days = (
+        reduced.done_days
+        if reduced.done_days is not None
+        else {start.astimezone(tz).date() for start in reduced.done_starts}
     )
+    current, longest = streaks(done_days, today)
     this_week, last_week = week_minutes(days, today)
     count = reduced.tension_count
     days_shown = calendar(days, today)

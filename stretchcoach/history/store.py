@@ -268,39 +268,19 @@ class History:
         with self._errors():
             return int(self._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
-    def digest(self) -> Digest:
-        """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions())."""
+    def digest(self, tz: dt.tzinfo | None = None, kept: Path | None = None) -> Digest:
+        """What stats needs, aggregated in SQL; equal to stats.digest(self.all_sessions()).
+
+        With tz, active minutes are summed per local day (Digest.days) instead of returning
+        every session's start; with `kept` too, those sums are kept in that file between runs
+        and only newer sessions are read (history/aggregate.py).
+        """
+        from stretchcoach.history import aggregate
+
         with self._errors():
-            db = self._db
-            starts: list[tuple[dt.datetime, float]] = []
-            done_starts: list[dt.datetime] = []
-            # In no particular order: whatever the covering index gives fastest.
-            for started, seconds, done in db.execute(
-                "SELECT started_at, active_seconds, exercises_done FROM sessions"
-            ):
-                moment = parse_utc(started)
-                starts.append((moment, seconds))
-                if done and seconds > 0:
-                    done_starts.append(moment)
-            by_targets: dict[tuple[str, ...], float] = {}
-            for targets, seconds in db.execute(
-                "SELECT targets, SUM(active_seconds) FROM session_exercises GROUP BY targets"
-            ):
-                key = tuple(json.loads(targets))
-                by_targets[key] = by_targets.get(key, 0.0) + seconds
-            count, total = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(check_in_after - check_in_before), 0)"
-                " FROM sessions"
-                " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
-            ).fetchone()
-        return Digest(
-            starts=tuple(starts),
-            done_starts=tuple(done_starts),
-            seconds_by_targets=by_targets,
-            tension_count=int(count),
-            tension_change_total=int(total),
-            sessions_total=len(starts),
-        )
+            if tz is not None and kept is not None:
+                return aggregate.digest_kept(self._db, tz, kept)
+            return aggregate.digest(self._db, tz)
 
     def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
         with self._errors():

@@ -82,14 +82,10 @@ def _write_cache(cache: str, stamp: str, settings: Settings) -> None:
     if settings.hours is not None:
         lines.append(f"hours={settings.hours[0]}-{settings.hours[1]}")
     lines.append("days=" + ",".join(str(day) for day in sorted(settings.days)))
-    temporary = f"{cache}.tmp-{os.getpid()}"
+    from stretchcoach.atomic import write_atomic
+
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.write("\n".join(lines) + "\n")
-        os.replace(temporary, cache)
+        write_atomic(cache, "\n".join(lines) + "\n", durable=False)
     except OSError:
         pass  # a cache that cannot be written is skipped
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)

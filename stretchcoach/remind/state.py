@@ -134,24 +134,6 @@ def _lock(lock_path: str) -> int:
 
 
 def _write_atomically(path: str, text: str) -> None:
-    folder_name, name = os.path.split(path)
-    temporary = os.path.join(folder_name, f".{name}.tmp-{os.getpid()}")
-    try:
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    try:  # the rename itself survives a power cut once the folder is synced
-        folder = os.open(folder_name or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
+    from stretchcoach.atomic import write_atomic
+
+    write_atomic(path, text)

@@ -1,7 +1,8 @@
-"""What browse commands show: Rich renderables for people, JSON-ready dicts for programs.
+"""What browse commands show: styled text for people, JSON-ready dicts for programs.
 
-Catalogue text goes into rich.text.Text, never through markup, so `[bold]` in a YAML name
-prints as written. JSON keys are stable:
+Catalogue text goes into render.styled pieces, never through markup, so `[bold]` in a YAML
+name prints as written (and no Rich is imported: these commands must start fast). JSON keys
+are stable:
 
 - exercise (`list --json` items, `show --json`): id, name, kind, targets, muscles, position,
   equipment, sides, hold_seconds, hold_text (the hold as shown: "30s", "5 breaths (30s)"),
@@ -18,7 +19,7 @@ prints as written. JSON keys are stable:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stretchcoach.durations import describe, format_clock, format_seconds
 from stretchcoach.model import (
@@ -32,14 +33,11 @@ from stretchcoach.model import (
     item_seconds,
 )
 from stretchcoach.plan.compile import compile_routine
+from stretchcoach.render.styled import Piece, Styled, table
 from stretchcoach.render.text import escape
 
-if TYPE_CHECKING:
-    from rich.table import Table
-    from rich.text import Text
-
 LIST_HEADERS = ("id", "name", "targets", "position", "dose", "time")
-# What `list` shows without --wide, so that it fits 80 columns.
+# What `list` shows unless asked for every column (--wide): fits 80 columns.
 LIST_NARROW = ("id", "name", "dose", "time")
 ROUTINE_SHORT_HEADERS = ("id", "name", "time")
 _LABEL = "bold"
@@ -182,17 +180,15 @@ def _overridden(record: Exercise | Routine, catalogue: Catalogue) -> tuple[Origi
 
 def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
     """One row of text per exercise, in LIST_HEADERS order."""
-    return [
-        (
-            e.id,
-            e.name,
-            ", ".join(e.targets),
-            e.position,
-            dose_text(e.dose),
-            format_clock(exercise_seconds(e.dose)),
-        )
-        for e in exercises
-    ]
+    # Doses are shared between exercises (the parser interns them): word each one once.
+    shown: dict[Dose, tuple[str, str]] = {}
+    rows: list[tuple[str, ...]] = []
+    for e in exercises:
+        dose = shown.get(e.dose)
+        if dose is None:
+            dose = shown[e.dose] = (dose_text(e.dose), format_clock(exercise_seconds(e.dose)))
+        rows.append((e.id, e.name, ", ".join(e.targets), e.position, *dose))
+    return rows
 
 
 def narrow_rows(rows: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
@@ -211,55 +207,54 @@ def routine_rows(catalogue: Catalogue) -> list[tuple[str, ...]]:
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
     widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(escape(cell)))
-    last = len(headers) - 1
-    lines = []
-    for row in (headers, *rows):
-        cells = [
-            escape(cell) if i == last else escape(cell).ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
+    rows = [[escape(cell) for cell in row] for row in rows]
+    for i, column in enumerate(zip(*rows, strict=True)):
+        widths[i] = max(widths[i], max(map(len, column)))
+    # One format call per line; the last column is not padded.
+    line = "  ".join([*(f"{{:<{w}}}" for w in widths[:-1]), "{}"])
+    return "\n".join(line.format(*row).rstrip() for row in (headers, *rows)) + "\n"
 
 
-def list_table(rows: Sequence[Sequence[str]], headers: Sequence[str] = LIST_HEADERS) -> Table:
-    """The list as a Rich table for a terminal."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, header_style=_LABEL, pad_edge=False, show_edge=False)
-    for header in headers:
-        table.add_column(header, no_wrap=header in ("id", "time"), justify=_justify(header))
-    for row in rows:
-        table.add_row(*(Text(escape(cell)) for cell in row))
-    return table
+def list_table(
+    rows: Sequence[Sequence[str]], *, wide: bool = False, width: int | None = 80
+) -> Styled:
+    """The list for a terminal: id, name, dose and time within `width` columns (names and
+    doses cut with "…" when they must be), or every column, uncut, when wide."""
+    cells = [[escape(cell) for cell in row] for row in rows]
+    if wide:
+        return table(LIST_HEADERS, cells, right=("time",))
+    narrow = [list(row) for row in narrow_rows(cells)]
+    return table(LIST_NARROW, narrow, right=("time",), width=width, shrink=("name", "dose"))
 
 
-def _justify(header: str) -> Any:
-    return "right" if header == "time" else "left"
+def routines_table(rows: Sequence[Sequence[str]], *, width: int | None = 80) -> Styled:
+    """`routines --short` for a terminal: id, name and time within `width` columns."""
+    cells = [[escape(cell) for cell in row] for row in rows]
+    return table(ROUTINE_SHORT_HEADERS, cells, right=("time",), width=width, shrink=("name",))
 
 
 # ---------------------------------------------------------------- show, routines, info
 
 
-def _lines(parts: Iterable[tuple[str, str] | str]) -> Text:
-    """Text from (style, text) pieces and plain strings, never parsed as markup, every piece
-    escaped but its line breaks (paths, whose breaks are data, are escaped whole before)."""
-    from rich.text import Text
+def _lines(parts: list[Piece]) -> Styled:
+    """Styled text from (style, text) pieces and plain strings, trailing whitespace dropped;
+    every piece escaped but its line breaks (paths, whose breaks are data, are escaped whole
+    before)."""
+    parts = [
+        (p[0], _escape_lines(p[1])) if isinstance(p, tuple) else _escape_lines(p) for p in parts
+    ]
+    while parts and isinstance(parts[-1], str) and not parts[-1].strip():
+        parts.pop()
+    if parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    return Styled(parts)
 
-    out = Text()
-    for part in parts:
-        style, text = part if isinstance(part, tuple) else ("", part)
-        out.append("\n".join(escape(line) for line in text.split("\n")), style=style)
-    out.rstrip()
-    return out
+
+def _escape_lines(text: str) -> str:
+    return "\n".join(escape(line) for line in text.split("\n"))
 
 
-def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
+def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Styled:
     """Every field of an exercise, the dose in words, its sources and where it was defined."""
     dose = exercise.dose
     total = format_clock(exercise_seconds(dose))
@@ -272,7 +267,7 @@ def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
         ("dose", dose_words(dose)),
         ("time", f"{total} on its own, with {format_seconds(DEFAULT_PREPARE)} to get ready"),
     ]
-    parts: list[tuple[str, str] | str] = [(_ID, exercise.id), "  ", (_LABEL, exercise.name), "\n"]
+    parts: list[Piece] = [(_ID, exercise.id), "  ", (_LABEL, exercise.name), "\n"]
     for label, value in fields:
         parts += [(_LABEL, f"{label}:".ljust(11)), value, "\n"]
     if exercise.steps:
@@ -293,8 +288,8 @@ def exercise_view(exercise: Exercise, catalogue: Catalogue) -> Text:
     return _lines(parts)
 
 
-def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[str, str] | str]:
-    parts: list[tuple[str, str] | str] = []
+def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[Piece]:
+    parts: list[Piece] = []
     if record.origin is not None:
         parts += [(_LABEL, "defined in: "), escape(str(record.origin)), "\n"]
     for origin in reversed(_overridden(record, catalogue)):
@@ -302,10 +297,10 @@ def _definition(record: Exercise | Routine, catalogue: Catalogue) -> list[tuple[
     return parts
 
 
-def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = False) -> Text:
+def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = False) -> Styled:
     """A routine: name, total time, summary and each exercise with its dose."""
     total = compile_routine(routine, catalogue).total_seconds
-    parts: list[tuple[str, str] | str] = [
+    parts: list[Piece] = [
         (_ID, routine.id), "  ", (_LABEL, routine.name), f"  {format_clock(total)}\n",
     ]  # fmt: skip
     if routine.summary:
@@ -322,14 +317,12 @@ def routine_view(routine: Routine, catalogue: Catalogue, *, definition: bool = F
     return _lines(parts)
 
 
-def routines_view(catalogue: Catalogue) -> Text:
+def routines_view(catalogue: Catalogue) -> Styled:
     """Every routine, a blank line between them."""
-    from rich.text import Text
-
-    return Text("\n\n").join(routine_view(r, catalogue) for r in catalogue.routines.values())
+    return Styled.join("\n\n", (routine_view(r, catalogue) for r in catalogue.routines.values()))
 
 
-def info_view(data: Mapping[str, Any]) -> Text:
+def info_view(data: Mapping[str, Any]) -> Styled:
     """The info JSON, laid out for people."""
     home = data["home"] or "not set: platform directories are used"
     rows = [
@@ -346,7 +339,7 @@ def info_view(data: Mapping[str, Any]) -> Text:
         rows.append(("settings file", data["config_file"]))
         if data.get("settings"):
             rows.append(("reminders", summary_line(data["settings"])))
-    parts: list[tuple[str, str] | str] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
+    parts: list[Piece] = [(_LABEL, f"stretchcoach {data['version']}"), "\n"]
     for label, value in rows:
         parts += [(_LABEL, f"{label}:".ljust(19)), escape(value), "\n"]
     files: list[dict[str, Any]] = data["files"]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from stretchcoach.history.stats import CALENDAR_WEEKS, Stats
 from stretchcoach.history.store import RecordedSession, format_utc
+from stretchcoach.render.styled import Piece, Styled
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+# The history table is a Rich table (imported when shown); the stats screen is styled text,
+# so `stats` starts without Rich.
 from stretchcoach.render.text import clean
 
 # Lightest to darkest; the characters alone carry the level, so no colour is needed.
@@ -89,6 +91,10 @@ def history_table(
     sessions: Sequence[RecordedSession], tz: dt.tzinfo, *, plain: bool = False
 ) -> Table:
     """The latest sessions, one row each, times in zone tz."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None if plain else box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("Date")
@@ -143,7 +149,7 @@ def shade(minutes: float) -> int:
     return 1 + sum(1 for limit in SHADE_LIMITS if minutes >= limit)
 
 
-def heatmap(calendar: Sequence[tuple[dt.date, float]], today: dt.date) -> Text:
+def heatmap(calendar: Sequence[tuple[dt.date, float]], today: dt.date) -> Styled:
     """Weeks as columns, Monday..Sunday as rows, a month label above; future days blank."""
     weeks = [calendar[i : i + 7] for i in range(0, len(calendar), 7)]
     starts = [
@@ -163,21 +169,18 @@ def heatmap(calendar: Sequence[tuple[dt.date, float]], today: dt.date) -> Text:
             name = weeks[column][0][0].strftime("%b")
             label[start : start + len(name)] = name
             free_from = start + len(name) + 1
-    out = Text("    " + "".join(label).rstrip() + "\n")
+    out: list[Piece] = ["    " + "".join(label).rstrip() + "\n"]
     for row, day_name in enumerate(DAY_NAMES):
-        out.append(f"{day_name} ")
+        out.append(f"{day_name}")
         for week in weeks:
             day, minutes = week[row]
             if day > today:
-                out.append("  ")
-                continue
+                break  # the days after today: blank, and nothing after them on this row
             level = shade(minutes)
-            out.append(SHADES[level], style=SHADE_STYLES[level])
-            out.append(" ")
-        out.rstrip()
+            out += [" ", (SHADE_STYLES[level], SHADES[level])]
         out.append("\n")
     out.append("    " + LEGEND)
-    return out
+    return Styled(out)
 
 
 def _minutes(value: float) -> str:
@@ -218,32 +221,34 @@ def summary_lines(stats: Stats) -> list[tuple[str, str]]:
     ]
 
 
-def area_bars(stats: Stats) -> Table:
+def area_bars(stats: Stats) -> Styled:
     """One bar per area, scaled to the area with the most minutes."""
-    table = Table.grid(padding=(0, 1))
-    table.add_column()
-    table.add_column()
-    table.add_column(justify="right")
     top = max(stats.minutes_by_target.values(), default=0.0)
+    rows = []
     for target, minutes in stats.minutes_by_target.items():
         length = max(1, round(BAR_WIDTH * minutes / top)) if top > 0 else 0
-        table.add_row(target, Text("█" * length, style="cyan"), f"{minutes:.1f}")
-    return table
+        rows.append((target, "█" * length, f"{minutes:.1f}"))
+    names = max((len(r[0]) for r in rows), default=0)
+    bars = max((len(r[1]) for r in rows), default=0)
+    figures = max((len(r[2]) for r in rows), default=0)
+    out: list[Piece] = []
+    for target, bar, figure in rows:
+        out += [target.ljust(names) + " ", ("cyan", bar), " " * (bars - len(bar) + 1)]
+        out.append(figure.rjust(figures) + "\n")
+    return Styled(out)
 
 
-def stats_view(stats: Stats) -> RenderableType:
+def stats_view(stats: Stats) -> Styled:
     """The whole stats screen: figures, minutes per area, and the 12-week heatmap."""
     width = max(len(label) for label, _ in summary_lines(stats))
-    figures = Text()
+    parts: list[Piece] = []
     for label, text in summary_lines(stats):
-        figures.append(label.ljust(width + 2), style="bold")
-        figures.append(text + "\n")
-    figures.rstrip()
-    parts: list[RenderableType] = [figures, Text("")]
+        parts += [("bold", label.ljust(width + 2)), text + "\n"]
+    parts.append("\n")
     if stats.minutes_by_target:
-        parts += [Text("Minutes by area", style="bold"), area_bars(stats), Text("")]
-    parts += [Text("Last 12 weeks", style="bold"), heatmap(stats.calendar, stats.today)]
-    return Group(*parts)
+        parts += [("bold", "Minutes by area"), "\n", *area_bars(stats).pieces, "\n"]
+    parts += [("bold", "Last 12 weeks"), "\n", *heatmap(stats.calendar, stats.today).pieces]
+    return Styled(parts)
 
 
 def csv_rows(sessions: Iterable[RecordedSession]) -> Iterator[list[object]]:

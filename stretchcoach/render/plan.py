@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from stretchcoach.durations import describe, format_seconds
 from stretchcoach.model import Dose, Plan, PlanItem
+from stretchcoach.render.styled import Piece, Styled, table
 from stretchcoach.render.text import clean
 
 SIDES_WORDS = {"none": "both at once", "each": "each side", "alternate": "alternating"}
@@ -85,36 +82,34 @@ def footer(plan: Plan) -> str:
     return text[0].upper() + text[1:]
 
 
-def plan_table(plan: Plan) -> Group:
-    """The plan for people: each exercise with its dose and time, then the total."""
-    reasons = any(item.reason for item in plan.items)
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name, justify in (
-        ("#", "right"),
-        ("exercise", "left"),
-        ("sides", "left"),
-        ("reps", "right"),
-        ("sets", "right"),
-        ("hold", "right"),
-        ("time", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    if reasons:
-        table.add_column("why", ratio=1)
+def plan_table(plan: Plan, width: int = 80) -> Styled:
+    """The plan for people: each exercise with its dose and time, the reason a generated plan
+    chose it on the line below (wrapped within `width`), then the total."""
+    import textwrap
+
+    headers = ("#", "exercise", "sides", "reps", "sets", "hold", "time")
+    rows = [
+        (
+            str(index + 1),
+            clean(item.exercise.name),
+            SIDES_WORDS.get(item.dose.sides, item.dose.sides),
+            str(item.dose.reps),
+            str(item.dose.sets),
+            _each(item.dose),
+            format_seconds(item_seconds(plan, index)),
+        )
+        for index, item in enumerate(plan.items)
+    ]
+    right = ("#", "reps", "sets", "hold", "time")
+    body = table(headers, rows, right=right, width=width, shrink=("exercise",)).pieces
+    indent = " " * (len(str(len(rows))) + 2)
+    pieces: list[Piece] = [("bold", heading(plan)), "\n", *body[:2]]
     for index, item in enumerate(plan.items):
-        row = [
-            Text(str(index + 1)),
-            Text(clean(item.exercise.name)),
-            Text(SIDES_WORDS.get(item.dose.sides, item.dose.sides)),
-            Text(str(item.dose.reps)),
-            Text(str(item.dose.sets)),
-            Text(_each(item.dose)),
-            Text(format_seconds(item_seconds(plan, index))),
-        ]
-        if reasons:
-            row.append(Text(clean(item.reason)))
-        table.add_row(*row)
-    return Group(Text(heading(plan), style="bold"), table, Text(footer(plan)))
+        pieces += body[2 + 2 * index : 4 + 2 * index]
+        if item.reason:
+            why = textwrap.wrap(f"why: {clean(item.reason)}", max(width - len(indent), 20))
+            pieces += [("dim", "\n".join(indent + line for line in why)), "\n"]
+    return Styled([*pieces, footer(plan)])
 
 
 def _each(dose: Dose) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -91,12 +90,12 @@ def run_session(
             crash = None if stop_requested() else ending
         state = runner.stop(state, clock(), SessionStatus.INTERRUPTED)
         result = runner.result(state, plan, started_at, now_utc(), SessionStatus.INTERRUPTED)
-        raise SessionInterrupted(replace(result, session_id=session_id), code, crash) from None
+        raise SessionInterrupted(result._replace(session_id=session_id), code, crash) from None
     status = state.status or SessionStatus.COMPLETED
     result = runner.result(state, plan, started_at, now_utc(), status)
     if status is SessionStatus.COMPLETED and not any(e.done for e in result.exercises):
         status = SessionStatus.SKIPPED  # ran to its end with every exercise skipped
-    return replace(result, status=status, session_id=session_id)
+    return result._replace(status=status, session_id=session_id)
 
 
 class _Stop(Exception):

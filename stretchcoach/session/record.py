@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,7 +84,7 @@ def run_and_record(
                 result, code = _run(plan, devices, latch, session_id)
             except _Crashed as crashed:
                 result, code, crash = crashed.result, 1, crashed.error
-            result = replace(result, check_in_before=before)
+            result = result._replace(check_in_before=before)
             waiting: Path | None = None
             if recording.history_db is not None:
                 waiting = _record(result, history, recording, devices.tell)
@@ -95,7 +95,7 @@ def run_and_record(
             code = code or latch.exit_code or 0
         if code == 0 and ask is not None:
             code, after = _ask_after(result, history, waiting, recording, ask, devices.tell)
-            result = replace(result, check_in_after=after)
+            result = result._replace(check_in_after=after)
         show_summary(result, _today_minutes(history, result, waiting))
     finally:
         if history is not None:
@@ -216,7 +216,7 @@ def _ask_after(
         return stopped.exit_code, None
     if after is None or recording.history_db is None:
         return 0, after
-    rated = replace(result, check_in_after=after)
+    rated = result._replace(check_in_after=after)
     if waiting is None and history is not None:
         try:
             history.wait_for_locks(recording.first_wait)
