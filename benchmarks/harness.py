@@ -61,8 +61,14 @@ def run(
     terminal: bool = False,
     check: bool = True,
     on_read: Callable[[bytes], None] | None = None,
+    keep: bool = True,
 ) -> Run:
-    """Run argv to its end, stdout on a pty (terminal) or a pipe; time it from spawn to exit."""
+    """Run argv to its end, stdout on a pty (terminal) or a pipe; time it from spawn to exit.
+
+    keep=False drops the output as it is read. A child's peak RSS (ru_maxrss) starts at
+    this process's own high-water mark (Linux carries it across fork and exec), so a run
+    whose output is large must not leave it in memory for the next child to inherit.
+    """
     if terminal:
         master, slave = os.openpty()
         _winsize(slave)
@@ -91,7 +97,8 @@ def run(
         if not chunk:
             break
         reads.append((time.perf_counter(), len(chunk)))
-        chunks.append(chunk)
+        if keep:
+            chunks.append(chunk)
         if on_read is not None:
             on_read(chunk)
     code, peak = _finish(proc)
