@@ -15,6 +15,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 from collections.abc import Callable, Sequence
@@ -61,8 +62,13 @@ def run(
     terminal: bool = False,
     check: bool = True,
     on_read: Callable[[bytes], None] | None = None,
+    keep: bool = True,
 ) -> Run:
-    """Run argv to its end, stdout on a pty (terminal) or a pipe; time it from spawn to exit."""
+    """Run argv to its end, stdout on a pty (terminal) or a pipe; time it from spawn to exit.
+
+    keep=False drops the output as it is read. A child's ru_maxrss starts at this process's
+    own high-water mark (Linux carries it across fork and exec): use peak_mib for memory.
+    """
     if terminal:
         master, slave = os.openpty()
         _winsize(slave)
@@ -91,7 +97,8 @@ def run(
         if not chunk:
             break
         reads.append((time.perf_counter(), len(chunk)))
-        chunks.append(chunk)
+        if keep:
+            chunks.append(chunk)
         if on_read is not None:
             on_read(chunk)
     code, peak = _finish(proc)
@@ -105,6 +112,16 @@ def run(
     if check and code != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {code}: {output[-400:]!r}")
     return Run(seconds, peak, code, output, reads, start)
+
+
+def peak_mib(argv: Sequence[str], env: dict[str, str]) -> float | None:
+    """The command's own peak RSS, measured by GNU time (a small C process in between, so
+    this process's high-water mark is not inherited); None without /usr/bin/time."""
+    if not Path("/usr/bin/time").exists():
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as report:
+        run(["/usr/bin/time", "-o", report.name, "-f", "%M", *argv], env, keep=False)
+        return int(report.read().split()[-1]) / 1024
 
 
 def interleaved(

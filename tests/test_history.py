@@ -324,6 +324,7 @@ def test_migration_steps_have_names_and_the_version_counts_them() -> None:
         "keep each session's active seconds for fast stats",
         "cover the stats queries with indexes",
         "give each session a stable id, a count of exercises done, and a skipped status",
+        "keep the session count and check-in sums in one row",
     ]
 
 

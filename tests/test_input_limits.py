@@ -260,3 +260,25 @@ def test_numbers_too_long_to_convert_are_problems_not_crashes(
     else:
         [problem] = problems_of(path)
         assert problem.startswith(message)
+
+
+def test_each_item_of_a_top_level_list_is_handed_over_as_it_ends_and_replaced():
+    from stretchcoach.catalogue.yamltree import Built, FileReport, Map, Seq, tree
+
+    text = (
+        b"schema: 1\nexercises:\n  - id: a\n    targets: [neck]\n  - id: b\nroutines:\n  - id: r\n"
+    )
+    seen: list[tuple[str, int, int]] = []
+
+    def on_item(key: str, item: Map) -> Built:
+        seen.append((key, item.line, item.column))
+        return Built(key, item.line, item.column)
+
+    root = tree(text, FileReport("f.yaml"), on_item=on_item)
+    assert seen == [("exercises", 3, 5), ("exercises", 5, 5), ("routines", 7, 5)]
+    assert isinstance(root, Map)
+    lists = [value for _, value in root.pairs if isinstance(value, Seq)]
+    assert [[(type(i).__name__, i.value) for i in s.items] for s in lists] == [  # type: ignore[attr-defined]
+        [("Built", "exercises"), ("Built", "exercises")],
+        [("Built", "routines")],
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -114,3 +115,61 @@ def test_a_damaged_or_foreign_kept_file_is_recomputed(tmp_path):
         assert history.digest(UTC, kept=kept) == history.digest(UTC)
         with open_history(tmp_path / "other.db") as other:  # a different, smaller history
             assert other.digest(UTC, kept=kept).days == {}
+
+
+SCAN = (
+    "SELECT COUNT(*), COUNT(check_in_after - check_in_before),"
+    " COALESCE(SUM(check_in_after - check_in_before), 0) FROM sessions"
+)
+
+
+def totals(path: Path) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The session_totals row the triggers keep, and the same figures from a full scan."""
+    raw = sqlite3.connect(path)
+    try:
+        kept = raw.execute(
+            "SELECT sessions, tension_count, tension_total FROM session_totals"
+        ).fetchone()
+        return kept, raw.execute(SCAN).fetchone()
+    finally:
+        raw.close()
+
+
+def test_the_kept_totals_follow_inserts_late_check_ins_and_deletions(tmp_path):
+    path = tmp_path / "h.db"
+    start = dt.datetime(2024, 5, 1, 9, tzinfo=UTC)
+    with open_history(path) as history:
+        history.record(result(start, 30.0)._replace(check_in_before=6, check_in_after=2))
+        history.record(result(start, 30.0)._replace(check_in_before=5, session_id="b" * 32))
+        history.record(result(start, 30.0)._replace(session_id="c" * 32))
+        assert totals(path) == ((3, 1, -4), (3, 1, -4))
+        assert history.set_check_in_after("b" * 32, 8)  # answered later: 5 -> 8
+        reduced = history.digest(UTC)
+        assert (reduced.sessions_total, reduced.tension_count) == (3, 2)
+        assert reduced.tension_change_total == -1
+    raw = sqlite3.connect(path)
+    raw.execute("DELETE FROM sessions WHERE check_in_after = 2")
+    raw.commit()
+    raw.close()
+    assert totals(path) == ((2, 1, 3), (2, 1, 3))
+
+
+def test_migration_6_fills_the_totals_from_the_sessions_already_there(tmp_path):
+    from stretchcoach.history.migrations import MIGRATIONS
+
+    path = tmp_path / "h.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for step in MIGRATIONS[:5]:
+        for statement in step.statements:
+            raw.execute(statement)
+    raw.execute("PRAGMA user_version = 5")
+    for number, (before, after) in enumerate([(7, 3), (4, None), (None, None), (2, 5)], 1):
+        raw.execute(
+            "INSERT INTO sessions (session_id, started_at, ended_at, status, title,"
+            " planned_seconds, check_in_before, check_in_after) VALUES (?,"
+            " '2024-05-01T09:00:00Z', '2024-05-01T09:05:00Z', 'completed', 'T', 300, ?, ?)",
+            (str(number), before, after),
+        )
+    raw.close()
+    open_history(path).close()
+    assert totals(path) == ((4, 2, -1), (4, 2, -1))

@@ -47,10 +47,11 @@ def parse_bytes(data: bytes, name: str, require_source: bool) -> tuple[Parsed, l
     """The exercises and routines in `data`, and every problem found in it."""
     file = FileReport(name)
     try:
-        root = tree(data, file)
+        checker = Checker(file, require_source)
+        root = tree(data, file, on_item=checker.item_of)
         if file.problems and root is None:
             return ((), ()), file.problems
-        parsed = Checker(file, require_source).document(root)
+        parsed = checker.document(root)
     except TooManyProblems:
         return ((), ()), file.problems  # in file order already; the last says it stopped
     file.problems.sort(key=lambda p: (p.line, p.column))

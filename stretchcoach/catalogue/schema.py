@@ -15,7 +15,7 @@ from stretchcoach.catalogue.values import (
     Parsed,
     Values,
 )
-from stretchcoach.catalogue.yamltree import Map, Node, Scalar, Seq, describe
+from stretchcoach.catalogue.yamltree import Built, Map, Node, Scalar, Seq, describe
 from stretchcoach.model import (
     AREAS,
     DEFAULT_PREPARE,
@@ -74,8 +74,12 @@ class Checker(Values):
         if not isinstance(node, Seq):
             self.wrong(node, key, f"a list of {key}")
             return []
-        out = []
+        out: list[tuple[Any, Node]] = []
         for item in node.items:
+            if isinstance(item, Built):  # checked as it was read (item_of)
+                if item.value is not None:
+                    out.append((item.value, item))
+                continue
             if not isinstance(item, Map):
                 self.wrong(item, f"each of {key}", f"a mapping of keys ({what} id, name, ...)")
                 continue
@@ -84,8 +88,15 @@ class Checker(Values):
                 out.append((record, item))
         return out
 
+    def item_of(self, key: str, node: Map) -> Node:
+        """An exercise or routine checked as soon as the parser has read it, its nodes dropped."""
+        build = {"exercises": self.exercise, "routines": self.routine}.get(key)
+        if build is None:
+            return node  # an unknown top-level key: reported, with its contents, by document
+        return Built(build(node), node.line, node.column)
+
     def unique_ids(
-        self, exercises: list[tuple[Exercise, Map]], routines: list[tuple[Routine, Map]]
+        self, exercises: list[tuple[Exercise, Node]], routines: list[tuple[Routine, Node]]
     ) -> None:
         seen: dict[str, tuple[str, int]] = {}
         for what, records in (("exercise", exercises), ("routine", routines)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from stretchcoach.errors import Problem
@@ -65,6 +66,15 @@ class Map(Node):
         self.line, self.column = line, column
 
 
+class Built(Node):
+    """Stands where an item of a top-level list was: what on_item made of it, its nodes freed."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object, line: int, column: int) -> None:
+        self.value, self.line, self.column = value, line, column
+
+
 class Reported(Node):
     """Stands where a rejected value (an alias) was; its problem is already reported."""
 
@@ -109,8 +119,14 @@ class FileReport:
         return Origin(self.name, node.line, node.column)
 
 
-def tree(data: bytes, file: FileReport) -> Node | None:
-    """The document as a tree of nodes; tags, anchors and aliases become problems."""
+def tree(
+    data: bytes, file: FileReport, on_item: Callable[[str, Map], Node] | None = None
+) -> Node | None:
+    """The document as a tree of nodes; tags, anchors and aliases become problems.
+
+    on_item(key, item) is called as each mapping in a top-level list (`exercises:`) ends;
+    what it returns (a Built) replaces the item, so a big file never holds all its nodes.
+    """
     import yaml  # imported here: a cached load never needs it
 
     loader_class = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
@@ -198,7 +214,12 @@ def tree(data: bytes, file: FileReport) -> Node | None:
                 attach(node)
                 stack.append(node)
             elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
-                stack.pop()
+                done = stack.pop()
+                if on_item is not None and len(stack) == 2 and type(done) is Map:
+                    top, items = stack
+                    key = top.pairs[-1][0] if type(top) is Map and top.pairs else None
+                    if type(items) is Seq and type(key) is Scalar:
+                        items.items[-1] = on_item(key.value, done)
             elif kind is ev.AliasEvent:
                 file.problem(
                     (line, column),

@@ -2,8 +2,8 @@
 
 Minutes per day and per target set only grow: sessions are appended, never changed in those
 columns. So they are kept between runs in a file (a maintained aggregate outside the
-database), and each `stats` adds only the sessions recorded since; check-ins, which can be
-answered later, are summed afresh every time.
+database), and each `stats` adds only the sessions recorded since. The session count and the
+check-in sums, which can change later, come from the session_totals row that triggers keep.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def _zone_signature(tz: dt.tzinfo) -> tuple[Any, ...]:
 
 def digest_kept(db: sqlite3.Connection, tz: dt.tzinfo, kept: Path) -> Digest:
     """digest(db, tz), reading only the sessions recorded since the copy kept in `kept`."""
-    last_id, count = db.execute("SELECT COALESCE(MAX(id), 0), COUNT(*) FROM sessions").fetchone()
+    last_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM sessions").fetchone()[0]
+    count = db.execute("SELECT sessions FROM session_totals").fetchone()[0]
     where = [row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"]
     key = (KEPT_VERSION, where, _zone_signature(tz))
     state: dict[str, Any] | None = None
@@ -93,10 +94,8 @@ def _with_tension(
 
 
 def _tension(db: sqlite3.Connection) -> tuple[int, int]:
-    count, total = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(check_in_after - check_in_before), 0) FROM sessions"
-        " WHERE check_in_before IS NOT NULL AND check_in_after IS NOT NULL"
-    ).fetchone()
+    # Kept by triggers (migration 6): no scan of every session.
+    count, total = db.execute("SELECT tension_count, tension_total FROM session_totals").fetchone()
     return int(count), int(total)
 
 

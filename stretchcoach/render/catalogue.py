@@ -182,19 +182,25 @@ def list_rows(exercises: Iterable[Exercise]) -> list[tuple[str, ...]]:
     """One row of text per exercise, in LIST_HEADERS order."""
     # Doses are shared between exercises (the parser interns them): word each one once.
     shown: dict[Dose, tuple[str, str]] = {}
+    areas: dict[tuple[str, ...], str] = {}  # target lists repeat too
     rows: list[tuple[str, ...]] = []
     for e in exercises:
         dose = shown.get(e.dose)
         if dose is None:
             dose = shown[e.dose] = (dose_text(e.dose), format_clock(exercise_seconds(e.dose)))
-        rows.append((e.id, e.name, ", ".join(e.targets), e.position, *dose))
+        targets = areas.get(e.targets)
+        if targets is None:
+            targets = areas[e.targets] = ", ".join(e.targets)
+        rows.append((e.id, e.name, targets, e.position, *dose))
     return rows
 
 
 def narrow_rows(rows: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
     """The rows cut down to the LIST_NARROW columns."""
-    keep = [LIST_HEADERS.index(h) for h in LIST_NARROW]
-    return [tuple(row[i] for i in keep) for row in rows]
+    from operator import itemgetter
+
+    pick = itemgetter(*[LIST_HEADERS.index(h) for h in LIST_NARROW])
+    return [pick(row) for row in rows]
 
 
 def routine_rows(catalogue: Catalogue) -> list[tuple[str, ...]]:
@@ -207,7 +213,8 @@ def routine_rows(catalogue: Catalogue) -> list[tuple[str, ...]]:
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
     widths = [len(h) for h in headers]
-    rows = [[escape(cell) for cell in row] for row in rows]
+    if not "".join(["".join(row) for row in rows]).isprintable():  # one check for them all
+        rows = [[escape(cell) for cell in row] for row in rows]
     for i, column in enumerate(zip(*rows, strict=True)):
         widths[i] = max(widths[i], max(map(len, column)))
     # One format call per line; the last column is not padded.

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from stretchcoach.model import Plan, SessionResult, SessionStatus
+from stretchcoach.render import frame
 from stretchcoach.render import session as screen
 from stretchcoach.session import runner
 from stretchcoach.session.terminal import INTERRUPT_KEY, Interrupted
@@ -107,27 +108,17 @@ class _Stop(Exception):
 
 
 class LiveView:
-    """The full-screen view: Rich Live on the alternate screen, redrawn only on change."""
+    """The full-screen view on the alternate screen: only the cells that changed are sent."""
 
     def __init__(self, console: Any, *, redraw_needed: Callable[[], bool] = lambda: False):
         self.console = console
         self.redraw_needed = redraw_needed
-        self.live: Any = None
-        self.shown: object = None
+        self.shown: tuple[frame.Row, ...] | None = None  # the cells on the terminal now
         self.drawn_at = float("-inf")
+        self.frames = 0  # frames written, full or partial
 
     def __enter__(self) -> LiveView:
-        from rich.live import Live
-
-        self.live = Live(
-            console=self.console,
-            auto_refresh=False,
-            screen=True,
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
-        self.live.start()
+        self.console.set_alt_screen(True)
         return self
 
     def __exit__(
@@ -137,29 +128,38 @@ class LiveView:
         trace: TracebackType | None,
     ) -> None:
         try:
-            self.live.stop()
+            self.console.set_alt_screen(False)
         except OSError:
             # The terminal hung up; an error here must not hide the session's own ending.
             if error is None:
                 raise
 
     def show(self, snap: runner.Snapshot) -> float | None:
-        """Redraw when the text or the console size changed, at most ten times a second."""
+        """Send what changed, at most ten times a second; everything after a resize or fg."""
         if snap.finished:
             return None
-        size = self.console.size
-        lines = screen.layout(snap, size.width, size.height)
-        frame = (size.width, size.height, lines)
+        width, height = self.console.size
+        cells = frame.rows(self.console, screen.layout(snap, width, height), width)
         force = self.redraw_needed()
-        if frame == self.shown and not force:
+        if cells == self.shown and not force:
             return None
         # The snapshot's own clock paces frames, so a fake clock paces them in tests too.
         wait = self.drawn_at + MIN_FRAME - snap.elapsed
         if wait > 0 and not force:
             return wait
-        self.live.update(screen.renderable(lines), refresh=True)
-        self.shown = frame
+        old = self.shown
+        if force or old is None or len(old) != len(cells) or len(old[0]) != width:
+            # First frame, a new size, or back from Ctrl-Z: the screen holds nothing we know.
+            text = frame.CLEAR_SCREEN + frame.changes(
+                frame.blank(width, len(cells)), cells, self.console
+            )
+        else:
+            text = frame.changes(old, cells, self.console)
+        self.console.file.write(text)
+        self.console.file.flush()
+        self.shown = cells
         self.drawn_at = snap.elapsed
+        self.frames += 1
         return None
 
 
