@@ -21,20 +21,32 @@ from hypothesis import settings
 from stretchcoach.model import Catalogue, Dose, Exercise, Routine
 from stretchcoach.paths import Paths, resolve
 
-# The mutation job (`mutmut run`) runs these tests from its copy of the tree in mutants/, once
-# per mutant: there, property tests try fewer examples, always the same ones, so a mutant's
-# verdict is repeatable and the whole job takes minutes rather than hours.
+# Property tests run under one of three hypothesis profiles. "quick", the default, tries a
+# quarter of the examples each test asks for, keeping the suite under a minute; hand-run
+# `pytest --hypothesis-profile=thorough` for the full counts times four before a release or
+# after changing a property's code. The mutation job (`mutmut run`) runs these tests from its
+# copy of the tree in mutants/, once per mutant: there, property tests try fewer examples,
+# always the same ones, so a mutant's verdict is repeatable and the whole job takes minutes.
 UNDER_MUTATION = Path(__file__).resolve().parent.parent.name == "mutants" or bool(
     os.environ.get("MUTANT_UNDER_TEST")
 )
+settings.register_profile("quick", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
 if UNDER_MUTATION:
-    settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
     settings.load_profile("mutation")
+elif settings.get_current_profile_name() == "default":  # no --hypothesis-profile given
+    settings.load_profile("quick")
+_SCALE = {"quick": 0.25, "thorough": 4.0}
 
 
 def examples(count: int) -> int:
-    """`count` hypothesis examples, or the mutation job's 25 when fewer."""
-    return min(count, 25) if UNDER_MUTATION else count
+    """The examples a property test asking for `count` tries under the profile in force:
+    a quarter (at least 10) when quick, four times when thorough, 25 under mutation."""
+    if UNDER_MUTATION:
+        return min(count, 25)
+    scale = _SCALE.get(settings.get_current_profile_name(), 1.0)
+    return max(10, round(count * scale))
 
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
