@@ -14,11 +14,8 @@ from typer.core import TyperGroup
 
 from stretchcoach import __version__
 from stretchcoach.cli import complete
-from stretchcoach.errors import StretchcoachError
+from stretchcoach.errors import EXIT_INTERRUPTED, StretchcoachError
 from stretchcoach.paths import Paths, resolve
-
-EXIT_INTERRUPTED = 130
-
 
 # The module of stretchcoach.cli that defines each command, in the order --help lists them (the
 # order a new user meets them). Only the invoked command's module is imported and only its

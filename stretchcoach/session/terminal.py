@@ -12,16 +12,16 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import IO, Any
 
+from stretchcoach.errors import exit_code_for_signal
+from stretchcoach.session.keys import INTERRUPT_KEY, Key
+
 SHOW_CURSOR = "\x1b[?25h"
 HIDE_CURSOR = "\x1b[?25l"
 ENTER_ALT_SCREEN = "\x1b[?1049h"
 LEAVE_ALT_SCREEN = "\x1b[?1049l"
 
-# The byte Ctrl-C types when the terminal does not turn it into SIGINT (ISIG off).
-INTERRUPT_KEY = "\x03"
-
-# Keys as typed -> the runner's keys. Arrows move between exercises too.
-_KEYS = {
+# Keys as typed -> the session's keys (keys.py). Arrows move between exercises too.
+_KEYS: dict[str, Key] = {
     INTERRUPT_KEY: INTERRUPT_KEY,
     " ": " ",
     "n": "n",
@@ -33,7 +33,7 @@ _KEYS = {
     "q": "q",
     "Q": "q",
 }
-_ARROWS = {"C": "n", "D": "b"}
+_ARROWS: dict[str, Key] = {"C": "n", "D": "b"}
 
 
 def clock() -> float:
@@ -45,9 +45,9 @@ def clock() -> float:
     return time.monotonic()
 
 
-def decode(data: str) -> list[str]:
-    """The runner keys in a chunk of typed text; escape sequences other than arrows dropped."""
-    keys: list[str] = []
+def decode(data: str) -> list[Key]:
+    """The session keys in a chunk of typed text; escape sequences other than arrows dropped."""
+    keys: list[Key] = []
     i = 0
     while i < len(data):
         ch = data[i]
@@ -73,10 +73,10 @@ class KeyReader:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.pending: deque[str] = deque()
+        self.pending: deque[Key] = deque()
         self.closed = False
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Key | None:
         """The next key, or None when none came within `timeout` seconds."""
         if self.pending:
             return self.pending.popleft()
@@ -102,7 +102,7 @@ class KeyReader:
 class NoKeys:
     """A key source for sessions without a keyboard: it only waits."""
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Key | None:
         wait_for_signal(timeout)
         return None
 
@@ -193,7 +193,7 @@ class SignalLatch:
         os.close(self._write_fd)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        self.trip(128 + signum)
+        self.trip(exit_code_for_signal(signum))
         with contextlib.suppress(OSError):  # the pipe is full: a wake-up is already waiting
             os.write(self._write_fd, b"\0")
 
@@ -244,7 +244,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
-        self.exit_code = 128 + signum
+        self.exit_code = exit_code_for_signal(signum)
 
 
 class Guard:
