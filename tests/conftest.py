@@ -89,6 +89,25 @@ class ScriptedKeys:
         return None
 
 
+class FakeDevices(list[tuple[float, object]]):
+    """A key script (append (time, key) pairs) and, called, an environment for one command
+    run with a fresh FakeClock starting at `start` and ScriptedKeys playing the script; pass it
+    as `CliRunner().invoke(app, args, obj=devices)`."""
+
+    def __init__(self, start: float = 500.0) -> None:
+        super().__init__()
+        self.start = start
+        self.clocks: list[FakeClock] = []
+
+    def __call__(self) -> Any:
+        from stretchcoach.cli.env import Environment
+
+        clock = FakeClock(start=self.start)
+        self.clocks.append(clock)
+        keys = ScriptedKeys(clock, self)
+        return Environment.from_os(clock=clock, now=clock.utc, keys=lambda stdin, on: keys)
+
+
 DOSE_FIELDS = frozenset(Dose._fields)
 
 
