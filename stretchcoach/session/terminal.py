@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from stretchcoach.errors import exit_code_for_signal
 from stretchcoach.session.keys import INTERRUPT_KEY, Key
+from stretchcoach.typed import ESC, typed
 
 SHOW_CURSOR = "\x1b[?25h"
 HIDE_CURSOR = "\x1b[?25l"
@@ -48,23 +49,10 @@ def clock() -> float:
 def decode(data: str) -> list[Key]:
     """The session keys in a chunk of typed text; escape sequences other than arrows dropped."""
     keys: list[Key] = []
-    i = 0
-    while i < len(data):
-        ch = data[i]
-        if ch == "\x1b":
-            # CSI / SS3: ESC [ or ESC O, parameters, then a final letter or ~.
-            j = i + 1
-            if j < len(data) and data[j] in "[O":
-                j += 1
-                while j < len(data) and not (data[j].isalpha() or data[j] == "~"):
-                    j += 1
-                if j < len(data) and data[j] in _ARROWS:
-                    keys.append(_ARROWS[data[j]])
-            i = j + 1
-            continue
-        if ch in _KEYS:
-            keys.append(_KEYS[ch])
-        i += 1
+    for key in typed(data):
+        found = _ARROWS.get(key[1:]) if key.startswith(ESC) else _KEYS.get(key)
+        if found is not None:
+            keys.append(found)
     return keys
 
 
