@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -128,10 +129,23 @@ def catalogue_of(*exercises: Exercise, routines: Iterable[Routine] = ()) -> Cata
     )
 
 
+@pytest.fixture(scope="session")
+def builtin_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the built-in catalogue parsed once for the whole run."""
+    from stretchcoach.catalogue.loader import load
+
+    warm = resolve({"STRETCHCOACH_HOME": str(tmp_path_factory.mktemp("warm"))})
+    load(warm, include_user=False)
+    return warm.cache_dir
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
-    """STRETCHCOACH_HOME in a temporary folder, with terminal settings that vary unset."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builtin_parse_cache: Path) -> Paths:
+    """STRETCHCOACH_HOME in a temporary folder, with terminal settings that vary unset. Its
+    cache starts with the built-in catalogue parsed, as on a machine that ran a command before:
+    a cold parse in every test would cost seconds a run (test_catalogue tests a cold one)."""
     root = tmp_path / "home"
+    shutil.copytree(builtin_parse_cache, resolve({"STRETCHCOACH_HOME": str(root)}).cache_dir)
     monkeypatch.setenv("STRETCHCOACH_HOME", str(root))
     for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)
