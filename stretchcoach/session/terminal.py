@@ -8,7 +8,7 @@ import select
 import signal
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import FrameType, TracebackType
 from typing import IO, Any
 
@@ -155,8 +155,7 @@ class SignalLatch:
         # Blocked while the handlers change, so none slips between two signal() calls.
         blocked = _block(ENDING_SIGNALS)
         try:
-            for signum in ENDING_SIGNALS:
-                self._old[signum] = signal.signal(signum, self._on_signal)
+            self._old = _install(ENDING_SIGNALS, self._on_signal)
             self._outer, _latch = _latch, self
         finally:
             _unblock(blocked)
@@ -171,9 +170,8 @@ class SignalLatch:
         global _latch
         blocked = _block(ENDING_SIGNALS)
         try:
-            for signum, handler in self._old.items():
-                signal.signal(signum, handler)
-            self._old.clear()
+            _restore(self._old)
+            self._old = {}
             _latch = self._outer
         finally:
             _unblock(blocked)
@@ -184,6 +182,16 @@ class SignalLatch:
         self.trip(exit_code_for_signal(signum))
         with contextlib.suppress(OSError):  # the pipe is full: a wake-up is already waiting
             os.write(self._write_fd, b"\0")
+
+
+def _install(signums: Iterable[int], handler: Any) -> dict[int, Any]:
+    """Set handler for each signal; the handlers it replaced, for _restore."""
+    return {signum: signal.signal(signum, handler) for signum in signums}
+
+
+def _restore(old: dict[int, Any]) -> None:
+    for signum, handler in old.items():
+        signal.signal(signum, handler)
 
 
 def _block(signums: tuple[int, ...]) -> set[int] | None:
@@ -205,9 +213,8 @@ class RaisingSignals:
         self._old: dict[int, Any] = {}
 
     def __enter__(self) -> RaisingSignals:
-        for signum in ENDING_SIGNALS:
-            if signum != getattr(signal, "SIGINT", None):
-                self._old[signum] = signal.signal(signum, self._raise)
+        sigint = getattr(signal, "SIGINT", None)
+        self._old = _install((s for s in ENDING_SIGNALS if s != sigint), self._raise)
         return self
 
     def __exit__(
@@ -216,8 +223,7 @@ class RaisingSignals:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for signum, handler in self._old.items():
-            signal.signal(signum, handler)
+        _restore(self._old)
 
     @staticmethod
     def _raise(signum: int, frame: FrameType | None) -> None:
