@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,20 +22,32 @@ from hypothesis import settings
 from stretchcoach.model import Catalogue, Dose, Exercise, Routine
 from stretchcoach.paths import Paths, resolve
 
-# The mutation job (`mutmut run`) runs these tests from its copy of the tree in mutants/, once
-# per mutant: there, property tests try fewer examples, always the same ones, so a mutant's
-# verdict is repeatable and the whole job takes minutes rather than hours.
+# Property tests run under one of three hypothesis profiles. "quick", the default, tries a
+# quarter of the examples each test asks for, keeping the suite under a minute; hand-run
+# `pytest --hypothesis-profile=thorough` for the full counts times four before a release or
+# after changing a property's code. The mutation job (`mutmut run`) runs these tests from its
+# copy of the tree in mutants/, once per mutant: there, property tests try fewer examples,
+# always the same ones, so a mutant's verdict is repeatable and the whole job takes minutes.
 UNDER_MUTATION = Path(__file__).resolve().parent.parent.name == "mutants" or bool(
     os.environ.get("MUTANT_UNDER_TEST")
 )
+settings.register_profile("quick", max_examples=25, deadline=None)
+settings.register_profile("thorough", max_examples=400, deadline=None)
+settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
 if UNDER_MUTATION:
-    settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
     settings.load_profile("mutation")
+elif settings.get_current_profile_name() == "default":  # no --hypothesis-profile given
+    settings.load_profile("quick")
+_SCALE = {"quick": 0.25, "thorough": 4.0}
 
 
 def examples(count: int) -> int:
-    """`count` hypothesis examples, or the mutation job's 25 when fewer."""
-    return min(count, 25) if UNDER_MUTATION else count
+    """The examples a property test asking for `count` tries under the profile in force:
+    a quarter (at least 10) when quick, four times when thorough, 25 under mutation."""
+    if UNDER_MUTATION:
+        return min(count, 25)
+    scale = _SCALE.get(settings.get_current_profile_name(), 1.0)
+    return max(10, round(count * scale))
 
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -77,6 +90,25 @@ class ScriptedKeys:
         return None
 
 
+class FakeDevices(list[tuple[float, object]]):
+    """A key script (append (time, key) pairs) and, called, an environment for one command
+    run with a fresh FakeClock starting at `start` and ScriptedKeys playing the script; pass it
+    as `CliRunner().invoke(app, args, obj=devices)`."""
+
+    def __init__(self, start: float = 500.0) -> None:
+        super().__init__()
+        self.start = start
+        self.clocks: list[FakeClock] = []
+
+    def __call__(self) -> Any:
+        from stretchcoach.cli.env import Environment
+
+        clock = FakeClock(start=self.start)
+        self.clocks.append(clock)
+        keys = ScriptedKeys(clock, self)
+        return Environment.from_os(clock=clock, now=clock.utc, keys=lambda stdin, on: keys)
+
+
 DOSE_FIELDS = frozenset(Dose._fields)
 
 
@@ -97,10 +129,23 @@ def catalogue_of(*exercises: Exercise, routines: Iterable[Routine] = ()) -> Cata
     )
 
 
+@pytest.fixture(scope="session")
+def builtin_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding the built-in catalogue parsed once for the whole run."""
+    from stretchcoach.catalogue.loader import load
+
+    warm = resolve({"STRETCHCOACH_HOME": str(tmp_path_factory.mktemp("warm"))})
+    load(warm, include_user=False)
+    return warm.cache_dir
+
+
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
-    """STRETCHCOACH_HOME in a temporary folder, with terminal settings that vary unset."""
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builtin_parse_cache: Path) -> Paths:
+    """STRETCHCOACH_HOME in a temporary folder, with terminal settings that vary unset. Its
+    cache starts with the built-in catalogue parsed, as on a machine that ran a command before:
+    a cold parse in every test would cost seconds a run (test_catalogue tests a cold one)."""
     root = tmp_path / "home"
+    shutil.copytree(builtin_parse_cache, resolve({"STRETCHCOACH_HOME": str(root)}).cache_dir)
     monkeypatch.setenv("STRETCHCOACH_HOME", str(root))
     for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
         monkeypatch.delenv(name, raising=False)

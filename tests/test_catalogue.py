@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -517,7 +518,7 @@ def test_a_corrupt_cache_is_rebuilt(home: Paths, tmp_path: Path) -> None:
 
 
 def test_an_unwritable_cache_dir_is_skipped(home: Paths, tmp_path: Path) -> None:
-    home.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(home.cache_dir)  # the fixture's warm cache
     home.cache_dir.write_text("a file where the cache dir should be")
     option = write(tmp_path, HEAD + exercise_text("mine", "Mine"), "o.yaml")
     assert load(home, [option]).exercises["mine"].name == "Mine"

@@ -11,8 +11,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from stretchcoach.cli import app, complete, records
+from stretchcoach.cli import app, complete
 from stretchcoach.cli.base import COMMAND_ORDER
+from stretchcoach.cli.env import Environment
 from stretchcoach.history.store import open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 from stretchcoach.session.keys import keys_line
@@ -175,11 +176,15 @@ def test_export_writes_csv_to_stdout_by_default(home):
     ("since", "count"),
     [("today", 1), ("yesterday", 2), ("7d", 3), ("1w", 3), ("2w", 4), ("2024-05-01", 4)],
 )
-def test_history_since_takes_words_and_ages(home, monkeypatch, since, count):
-    monkeypatch.setattr(records, "clock", lambda: NOW)
+def test_history_since_takes_words_and_ages(home, since, count):
     days = (0, 1, 6, 13)
     record(home, *(NOW - dt.timedelta(days=d) for d in days))
-    result = CliRunner().invoke(app, ["history", "--since", since, "--json"], env={"TZ": "UTC"})
+    result = CliRunner().invoke(
+        app,
+        ["history", "--since", since, "--json"],
+        env={"TZ": "UTC"},
+        obj=lambda: Environment.from_os(now=lambda: NOW),
+    )
     assert result.exit_code == 0, result.output
     import json
 

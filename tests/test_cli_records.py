@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stretchcoach.cli import app, records
+from stretchcoach.cli.env import Environment
 from stretchcoach.history.store import SCHEMA_VERSION, open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
@@ -21,15 +22,19 @@ NOW = dt.datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # Wednesday, noon in Berlin
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(records, "clock", lambda: NOW)
+def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
+
+
+def at_now() -> Environment:
+    """The runner's streams and paths, with the time NOW."""
+    return Environment.from_os(now=lambda: NOW)
 
 
 def invoke(home: Path, *args: str, tz: str = "Europe/Berlin"):  # type: ignore[no-untyped-def]
     runner = CliRunner()
     env = {"STRETCHCOACH_HOME": str(home), "TZ": tz, "NO_COLOR": "1", "COLUMNS": "80"}
-    return runner.invoke(app, list(args), env=env)
+    return runner.invoke(app, list(args), env=env, obj=at_now)
 
 
 def session(

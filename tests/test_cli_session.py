@@ -9,12 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from stretchcoach.cli import app
-from stretchcoach.cli import session as cli_session
 from stretchcoach.history.store import open_history
 from stretchcoach.model import SessionStatus
 from stretchcoach.session.terminal import Interrupted
 
-from conftest import EPOCH, FakeClock, ScriptedKeys
+from conftest import EPOCH, FakeDevices
 
 CATALOGUE = """
 schema: 1
@@ -44,18 +43,9 @@ routines:
 
 
 @pytest.fixture
-def fake_devices(monkeypatch):
-    """Replace the real clock and keyboard; returns a list to put the key script in."""
-    script: list[tuple[float, object]] = []
-    clocks: list[FakeClock] = []
-
-    def devices(stdin, with_keys):
-        clock = FakeClock(start=500.0)
-        clocks.append(clock)
-        return clock, ScriptedKeys(clock, script), clock.utc
-
-    monkeypatch.setattr(cli_session, "_devices", devices)
-    return script
+def fake_devices():
+    """A fake clock and keyboard for the commands run with env=; append the key script to it."""
+    return FakeDevices()
 
 
 @pytest.fixture
@@ -63,8 +53,8 @@ def tiny(home, write_yaml):
     return str(write_yaml(CATALOGUE))
 
 
-def invoke(*args: str, input: str | None = None):
-    return CliRunner().invoke(app, list(args), input=input)
+def invoke(*args: str, input: str | None = None, env=None):
+    return CliRunner().invoke(app, list(args), input=input, obj=env)
 
 
 def recorded(home):
@@ -133,26 +123,28 @@ def test_bad_requests_exit_2_with_a_message(tiny, command, args, message):
 
 def test_a_broken_catalogue_is_reported_before_anything_runs(home, write_yaml, fake_devices):
     bad = write_yaml("schema: 1\nexercises:\n  - id: x\n    name: X\n", name="bad.yaml")
-    out = invoke("run", "--catalogue", str(bad))
+    out = invoke("run", "--catalogue", str(bad), env=fake_devices)
     assert out.exit_code == 2
     assert "bad.yaml:" in out.output
     assert not home.history_db.exists()
 
 
 def test_plan_save_writes_a_routine_that_run_replays(home, fake_devices):
-    out = invoke("plan", "--minutes", "3", "--seed", "5", "--save", "my-break", "--json")
+    out = invoke(
+        "plan", "--minutes", "3", "--seed", "5", "--save", "my-break", "--json", env=fake_devices
+    )
     assert out.exit_code == 0, out.output
     assert (home.catalogue_dir / "my-break.yaml").is_file()
-    saved = json.loads(invoke("plan", "my-break", "--json").stdout)
+    saved = json.loads(invoke("plan", "my-break", "--json", env=fake_devices).stdout)
     assert [i["exercise"] for i in saved["items"]] == [
         i["exercise"] for i in json.loads(out.stdout)["items"]
     ]
-    again = invoke("plan", "--minutes", "3", "--save", "my-break")
+    again = invoke("plan", "--minutes", "3", "--save", "my-break", env=fake_devices)
     assert again.exit_code == 2
 
 
 def test_run_in_plain_mode_prints_each_phase_and_records_the_session(tiny, home, fake_devices):
-    out = invoke("run", "tiny", "--catalogue", tiny)
+    out = invoke("run", "tiny", "--catalogue", tiny, env=fake_devices)
     assert out.exit_code == 0, out.output
     assert out.stdout == (
         "[0:00] Neck tilt — LEFT — rep 1/2 — hold 1s\n"
@@ -180,14 +172,14 @@ def test_run_in_plain_mode_prints_each_phase_and_records_the_session(tiny, home,
 
 
 def test_run_no_log_records_nothing(tiny, home, fake_devices):
-    out = invoke("run", "tiny", "--catalogue", tiny, "--no-log")
+    out = invoke("run", "tiny", "--catalogue", tiny, "--no-log", env=fake_devices)
     assert out.exit_code == 0, out.output
     assert not home.history_db.exists()
 
 
 def test_quit_exits_0_and_records_a_stopped_session(tiny, home, fake_devices):
     fake_devices.append((2.5, "q"))
-    out = invoke("run", "tiny", "--catalogue", tiny)
+    out = invoke("run", "tiny", "--catalogue", tiny, env=fake_devices)
     assert out.exit_code == 0, out.output
     assert "Session stopped early: Tiny routine" in out.stdout
     [result] = recorded(home)
@@ -201,7 +193,7 @@ def test_quit_exits_0_and_records_a_stopped_session(tiny, home, fake_devices):
 )
 def test_interruptions_exit_with_their_code_and_are_recorded(tiny, home, fake_devices, error, code):
     fake_devices.append((1.5, error))
-    out = invoke("run", "tiny", "--catalogue", tiny)
+    out = invoke("run", "tiny", "--catalogue", tiny, env=fake_devices)
     assert out.exit_code == code
     assert "Session interrupted: Tiny routine" in out.stdout
     [result] = recorded(home)
@@ -210,7 +202,7 @@ def test_interruptions_exit_with_their_code_and_are_recorded(tiny, home, fake_de
 
 
 def test_check_in_asks_before_and_after_and_stores_both(tiny, home, fake_devices):
-    out = invoke("run", "tiny", "--catalogue", tiny, "--check-in", input="6\n2\n")
+    out = invoke("run", "tiny", "--catalogue", tiny, "--check-in", input="6\n2\n", env=fake_devices)
     assert out.exit_code == 0, out.output
     assert out.stderr.count("Tension or pain") == 2
     [result] = recorded(home)
@@ -218,7 +210,7 @@ def test_check_in_asks_before_and_after_and_stores_both(tiny, home, fake_devices
 
 
 def test_check_in_enter_skips(tiny, home, fake_devices):
-    out = invoke("run", "tiny", "--catalogue", tiny, "--check-in", input="\n\n")
+    out = invoke("run", "tiny", "--catalogue", tiny, "--check-in", input="\n\n", env=fake_devices)
     assert out.exit_code == 0, out.output
     [result] = recorded(home)
     assert (result.check_in_before, result.check_in_after) == (None, None)

@@ -19,8 +19,9 @@ out, sys.stdout = sys.stdout, io.StringIO()
 code = main(sys.argv[1:])
 sys.stdout = out
 heavy = ("rich", "yaml", "hashlib", "stretchcoach.catalogue.schema")
-# the options' completion helpers (cli.complete, cli.options) are small and import no catalogue
-shared = ("stretchcoach.cli.complete", "stretchcoach.cli.options")
+# the options' completion helpers (cli.complete, cli.options) and the environment (cli.env)
+# are small, shared by every command, and import no catalogue
+shared = ("stretchcoach.cli.complete", "stretchcoach.cli.options", "stretchcoach.cli.env")
 print(code, sorted(m for m in sys.modules if m.startswith("stretchcoach.cli.") and m not in shared))
 print(sorted(m for m in heavy if m in sys.modules))
 """

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from stretchcoach.cli import app
+from stretchcoach.cli.env import Environment
 from stretchcoach.paths import Paths
 from stretchcoach.render.text import ascii_for, escape, json_text
 
@@ -65,18 +66,21 @@ class JumpingClock:
         self.now += timeout
 
 
-@pytest.fixture
-def catalogue(home: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def jumping() -> Environment:
+    """The runner's streams with a JumpingClock as the clock and the keys."""
     import datetime as dt
 
-    from stretchcoach.cli import session as cli_session
+    clock = JumpingClock()
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)
+    return Environment.from_os(
+        clock=clock,
+        keys=lambda stdin, on: clock,
+        now=lambda: start + dt.timedelta(seconds=clock.now),
+    )
 
-    def devices(stdin: object, with_keys: bool) -> tuple[object, object, object]:
-        clock = JumpingClock()
-        start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)
-        return clock, clock, lambda: start + dt.timedelta(seconds=clock.now)
 
-    monkeypatch.setattr(cli_session, "_devices", devices)
+@pytest.fixture
+def catalogue(home: Paths, tmp_path: Path) -> Path:
     path = tmp_path / "cat.yaml"
     path.write_text(CATALOGUE, encoding="utf-8")
     return path
@@ -86,7 +90,7 @@ def invoke(args: list[str], path: Path, charset: str, styled: bool) -> tuple[int
     """A command run with stdout and stderr in `charset`, through the app's own streams."""
     extra = {"validate": [str(path)], "history": [], "stats": []}.get(args[0], ["-c", str(path)])
     env = {"FORCE_COLOR": "1"} if styled else {}
-    result = CliRunner(charset=charset).invoke(app, [*args, *extra], env=env)
+    result = CliRunner(charset=charset).invoke(app, [*args, *extra], env=env, obj=jumping)
     assert not isinstance(result.exception, UnicodeError), result.exception
     return (
         result.exit_code,
@@ -103,7 +107,10 @@ def test_every_command_works_on_any_encoding(
 ) -> None:
     if command in ("history", "stats"):
         recorded = CliRunner().invoke(
-            app, ["run", "tiny", "-c", str(catalogue), "--check-in", "--no-sound"], input="5\n2\n"
+            app,
+            ["run", "tiny", "-c", str(catalogue), "--check-in", "--no-sound"],
+            input="5\n2\n",
+            obj=jumping,
         )
         assert recorded.exit_code == 0, recorded.output
     code, stdout, stderr = invoke(COMMANDS[command], catalogue, charset, styled)

@@ -243,16 +243,13 @@ def test_a_folder_that_cannot_be_created_is_a_history_error(tmp_path: Path) -> N
         open_history(tmp_path / "file" / "history.sqlite3")
 
 
-def test_a_lock_held_too_long_is_a_clear_error(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_lock_held_too_long_is_a_clear_error(db_path: Path) -> None:
     open_history(db_path).close()
-    monkeypatch.setattr(history_module, "BUSY_TIMEOUT_MS", 1)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
         with (
-            open_history(db_path, verify=False) as history,
+            open_history(db_path, verify=False, busy_ms=1) as history,
             pytest.raises(HistoryError, match="stayed locked by another process"),
         ):
             history.record(session(at(2024, 5, 1, 9)))

@@ -17,6 +17,8 @@ from stretchcoach.cli import app
 from stretchcoach.errors import CatalogueError
 from stretchcoach.paths import Paths
 
+from conftest import examples
+
 HEAD = "schema: 1\nexercises:\n"
 # One of every kind the issue names, and more of each kind beside it.
 BIDI = [0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -40,7 +42,7 @@ def problems_of(path: Path) -> list[str]:
     return [f"{p.line}:{p.column}: {p.message}" for p in info.value.problems]
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     code=st.sampled_from(FORBIDDEN),
     field=st.sampled_from(["name", "step", "says"]),

@@ -49,7 +49,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 def spawn(tmp_path: Path, env: dict[str, str]):  # type: ignore[no-untyped-def]
     """remind inside sh, saving `stty -g` before and after, exiting with remind's code."""
     command = (
-        f"{SCRIPT} remind --every 2s --snooze 2s --notify bell --routine slow --catalogue cat.yaml"
+        f"{SCRIPT} remind --every 1s --snooze 1s --notify bell --routine slow --catalogue cat.yaml"
     )
     script = f"trap ':' INT; stty -g > before; {command}; code=$?; stty -g > after; exit $code"
     child = pexpect.spawn(
@@ -75,7 +75,7 @@ def remind_pid(child) -> int:  # type: ignore[no-untyped-def]
 
 def test_it_rings_snoozes_starts_a_session_and_quits(tmp_path: Path, env: dict[str, str]) -> None:
     child = spawn(tmp_path, env)
-    child.expect("reminding every 2s")
+    child.expect("reminding every 1s")
     child.expect("\x07")  # the bell
     child.expect(r"\d\d:\d\d:\d\d break due: stretchcoach run slow")
     child.send("z")

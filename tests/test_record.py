@@ -21,6 +21,8 @@ from stretchcoach.plan.compile import compile_items
 from stretchcoach.session.record import Devices, Recording, run_and_record
 from stretchcoach.session.terminal import INTERRUPT_KEY, Interrupted
 
+from conftest import examples
+
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 
@@ -411,7 +413,7 @@ def _results():
 def test_any_session_survives_the_journal_unchanged() -> None:
     from hypothesis import given, settings
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=examples(200), deadline=None)
     @given(_results())
     def round_trip(result: SessionResult) -> None:
         assert journal.from_json(json.loads(json.dumps(journal.to_json(result)))) == result

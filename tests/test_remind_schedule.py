@@ -17,6 +17,8 @@ from stretchcoach.remind.schedule import (
 )
 from stretchcoach.remind.settings import Settings, parse_days, parse_hours
 
+from conftest import examples
+
 UTC = dt.timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -48,7 +50,7 @@ def in_working_time(moment: dt.datetime, s: Settings, zone: dt.tzinfo) -> bool:
     return s.hours[0] <= minute < s.hours[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(instants, gaps, everies, hours, day_sets, ZONES)
 def test_a_break_falls_in_working_time_after_the_last_session(
     last_end: dt.datetime,
@@ -67,7 +69,7 @@ def test_a_break_falls_in_working_time_after_the_last_session(
         assert in_working_time(due, s, zone), due.astimezone(zone)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(instants, gaps, everies, ZONES)
 def test_without_hours_a_break_is_exactly_every_after_the_session_across_dst(
     last_end: dt.datetime, gap: dt.timedelta, every: int, zone: dt.tzinfo
@@ -76,7 +78,7 @@ def test_without_hours_a_break_is_exactly_every_after_the_session_across_dst(
     assert due == last_end + dt.timedelta(seconds=every)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(instants, gaps, gaps, everies, hours, day_sets, ZONES)
 def test_a_later_session_never_brings_the_break_forward(
     first: dt.datetime,
@@ -95,7 +97,7 @@ def test_a_later_session_never_brings_the_break_forward(
     assert a is not None and b is not None and a <= b
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(instants, gaps, gaps, everies, ZONES)
 def test_no_break_is_due_before_a_pause_or_snooze_ends(
     last_end: dt.datetime, pause: dt.timedelta, snooze: dt.timedelta, every: int, zone: dt.tzinfo
@@ -108,7 +110,7 @@ def test_no_break_is_due_before_a_pause_or_snooze_ends(
     assert due == max(last_end + dt.timedelta(seconds=every), now + pause, now + snooze)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(instants, st.integers(1, 10 * 24 * 3600), everies, ZONES)
 def test_a_long_gap_leaves_one_break_due_not_many(
     last_end: dt.datetime, gap: int, every: int, zone: dt.tzinfo

@@ -59,15 +59,14 @@ def test_the_layout_these_tests_rely_on():
     assert plan.total_seconds == 5 + 4 + 5 + 4 + 10 + 5 + 3 + 10 + 3
 
 
-def test_start_waits_in_the_first_phase_without_a_cue():
+def test_start_waits_in_the_first_phase():
     state = runner.start(make_plan(SIDED), T0)
-    assert (state.index, state.deadline, state.cue, state.finished) == (0, T0 + 5, False, False)
+    assert (state.index, state.deadline, state.finished) == (0, T0 + 5, False)
 
 
-def test_start_on_a_work_phase_rings():
+def test_start_without_get_ready_is_in_the_work_phase():
     state = runner.start(make_plan(SIDED, prepare=0), T0)
     assert phase_of(state).kind is PhaseKind.WORK
-    assert state.cue
 
 
 def test_an_empty_plan_is_finished_at_once():
@@ -91,24 +90,6 @@ def test_phases_elapsed_between_two_ticks_each_end_at_their_own_deadline():
     assert state.phase_start == T0 + 9
     assert state.deadline == T0 + 14
     assert state.active == (4.0,)
-    assert state.cue  # the switch has just begun
-
-
-def test_cue_marks_work_and_switch_but_not_prepare_or_rest():
-    plan = make_plan(SIDED, SETS)
-    state = runner.start(plan, T0)
-    cues = []
-    now = T0
-    while not state.finished:
-        now += 0.25
-        before = state.serial
-        state = runner.step(state, now)
-        if state.serial != before and not state.finished:
-            cues.append((phase_of(state).kind.value, state.cue))
-    assert cues == [
-        ("work", True), ("work", True), ("switch", True), ("work", True), ("work", True),
-        ("rest", False), ("prepare", False), ("work", True), ("rest", False), ("work", True),
-    ]  # fmt: skip
 
 
 def test_reps_and_sides_are_counted_in_the_snapshot():

@@ -45,7 +45,7 @@ def test_an_empty_plan_is_finished_the_moment_it_starts() -> None:
         title="Nothing", phase=None, serial=0, item=0, items=0, exercise=None, hold_text="",
         work="hold",
         phase_seconds=0, phase_left=0.0, session_left=0.0, session_seconds=0, elapsed=0.0,
-        phase_elapsed_at=0.0, next_exercise=None, paused=False, suspended=False, cue=False,
+        phase_elapsed_at=0.0, next_exercise=None, paused=False, suspended=False,
         finished=True, status=COMPLETED,
     )  # fmt: skip
 
@@ -66,7 +66,7 @@ def test_a_snapshot_mid_hold_has_every_field() -> None:
         hold_text="2s", work="hold",
         phase_seconds=2, phase_left=0.5, session_left=25.5, session_seconds=29,
         elapsed=3.5, phase_elapsed_at=2.0, next_exercise=TUCK, paused=False, suspended=False,
-        cue=True, finished=False, status=None,
+        finished=False, status=None,
     )  # fmt: skip
 
 
@@ -76,14 +76,12 @@ def test_a_finished_snapshot_shows_the_last_exercise_and_nothing_left() -> None:
     assert (state.index, state.phase_start, state.deadline, state.extra, state.ended) == (
         12, T0 + 29, T0 + 29, 0, T0 + 29
     )  # fmt: skip
-    assert (state.finished, state.status, state.cue, state.last_tick) == (
-        True, COMPLETED, False, T0 + 29
-    )  # fmt: skip
+    assert (state.finished, state.status, state.last_tick) == (True, COMPLETED, T0 + 29)
     assert runner.snapshot(state, T0 + 50) == runner.Snapshot(
         title="Short", phase=None, serial=11, item=2, items=3, exercise=ROLL, hold_text="",
         work="hold",
         phase_seconds=0, phase_left=0.0, session_left=0.0, session_seconds=29, elapsed=29.0,
-        phase_elapsed_at=29.0, next_exercise=None, paused=False, suspended=False, cue=False,
+        phase_elapsed_at=29.0, next_exercise=None, paused=False, suspended=False,
         finished=True, status=COMPLETED,
     )  # fmt: skip
     assert runner.remaining(state, T0 + 50) == 0.0
@@ -92,7 +90,7 @@ def test_a_finished_snapshot_shows_the_last_exercise_and_nothing_left() -> None:
 def test_a_snapshot_after_quitting_has_no_phase_nothing_left_and_the_last_item() -> None:
     plan = three()
     state = runner.stop(run_to(runner.start(plan, T0), T0 + 2.0), T0 + 2.5, STOPPED)
-    assert (state.cue, state.last_tick, state.ended, state.index) == (False, T0 + 2.5, T0 + 2.5, 1)
+    assert (state.last_tick, state.ended, state.index) == (T0 + 2.5, T0 + 2.5, 1)
     snap = runner.snapshot(state, T0 + 9)
     assert (snap.phase, snap.item, snap.session_left, snap.elapsed, snap.finished) == (
         None, 2, 0.0, 2.5, True
@@ -128,11 +126,11 @@ def test_wait_time_is_zero_at_and_after_a_missed_deadline() -> None:
     assert runner.wait_time(state, T0 + 2.7) == 0.0
 
 
-def test_finishing_resets_the_cue_the_extra_and_the_deadline() -> None:
+def test_finishing_resets_the_extra_and_the_deadline() -> None:
     plan = three()  # roll's get-ready runs from T0 + 26 to 28, its one hold to 29
     state = run_to(runner.start(plan, T0), T0 + 27.9)
     passed = runner.step(state, T0 + 29.5)  # enters the hold (a cue) and ends it in one step
-    assert (passed.finished, passed.cue) == (True, False)
+    assert passed.finished
     extended = run_to(runner.start(plan, T0), T0 + 28.5, "+")
     done = run_to(extended, T0 + 39.5)
     assert (done.finished, done.extra, done.added, done.ended) == (True, 0, 10, T0 + 39)
@@ -144,12 +142,6 @@ def test_a_phase_ends_at_its_deadline_exactly() -> None:
     state = runner.start(three(), T0)
     assert runner.step(state, T0 + 1.999).index == 0
     assert runner.step(state, T0 + 2.0).index == 1
-
-
-def test_the_cue_lasts_one_step() -> None:
-    state = runner.step(runner.start(three(), T0), T0 + 2.1)
-    assert state.cue is True
-    assert runner.step(state, T0 + 2.2).cue is False
 
 
 def test_a_gap_of_exactly_the_suspend_limit_is_not_a_suspension() -> None:

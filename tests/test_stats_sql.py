@@ -16,6 +16,8 @@ from stretchcoach.history.stats import digest, minutes_by_day, offset_spans, sum
 from stretchcoach.history.store import open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
+from conftest import examples
+
 UTC = dt.timezone.utc
 ZONES = [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"),
          ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Auckland"), ZoneInfo("Africa/Casablanca"),
@@ -50,7 +52,7 @@ moments = st.datetimes(min_value=dt.datetime(1995, 1, 1), max_value=dt.datetime(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     sessions=st.lists(
         st.tuples(moments, st.sampled_from([0.0, 30.0, 61.5, 300.0])), min_size=1, max_size=25

@@ -6,6 +6,7 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,11 +15,9 @@ from typer.core import TyperGroup
 
 from stretchcoach import __version__
 from stretchcoach.cli import complete
-from stretchcoach.errors import StretchcoachError
+from stretchcoach.cli.env import Environment
+from stretchcoach.errors import EXIT_INTERRUPTED, StretchcoachError
 from stretchcoach.paths import Paths, resolve
-
-EXIT_INTERRUPTED = 130
-
 
 # The module of stretchcoach.cli that defines each command, in the order --help lists them (the
 # order a new user meets them). Only the invoked command's module is imported and only its
@@ -112,7 +111,7 @@ def _is_usage_error(error: Exception) -> bool:
 
 def _debug(ctx: typer.Context) -> bool:
     obj = ctx.find_root().obj
-    return bool(obj and obj.get("debug"))
+    return isinstance(obj, Environment) and obj.debug
 
 
 def show_error(error: StretchcoachError) -> None:
@@ -229,7 +228,10 @@ def root(
     ] = False,
 ) -> None:
     """A stretch coach for people who sit at a desk all day."""
-    ctx.obj = {"debug": debug}
+    given = ctx.obj  # a test's environment, or a factory run now that its streams are set
+    if not isinstance(given, Environment):
+        given = Environment.from_os() if given is None else given()
+    ctx.obj = replace(given, debug=debug)
 
 
 CatalogueOption = Annotated[

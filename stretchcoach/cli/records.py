@@ -15,20 +15,17 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 
 from stretchcoach.atomic import replacing
-from stretchcoach.cli.base import JsonOption, app, out_console, paths, print_json, say
+from stretchcoach.cli.base import JsonOption, app, out_console, print_json, say
+from stretchcoach.cli.env import of as environment
 
 if TYPE_CHECKING:
     from stretchcoach.history.store import History, RecordedSession
+    from stretchcoach.paths import Paths
 
 # The views and stats are imported inside the commands: they pull in Rich, and every other
 # command's start-up would pay for it (`list` must start as fast as termdown).
 
 NOTHING_YET = "no sessions recorded yet; start one with: stretchcoach run desk-break"
-
-
-def clock() -> dt.datetime:
-    """Now, in UTC; tests replace it."""
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
@@ -49,13 +46,12 @@ def local_zone(environ: Mapping[str, str] = os.environ) -> dt.tzinfo:
         return offset if offset is not None else dt.timezone.utc
 
 
-def _open_existing() -> History | None:
+def _open_existing(where: Paths) -> History | None:
     """The history, or None when nothing was ever recorded: reading never creates it
     (unless sessions wait in the journal, which are merged into it first)."""
     from stretchcoach.history import journal
     from stretchcoach.history.store import open_history
 
-    where = paths()
     path = where.history_db
     folders = journal.folders(where)
     if not path.exists() and not journal.entries(folders)[0]:
@@ -91,6 +87,7 @@ def _parse_day(value: str | None, today: dt.date) -> dt.date | None:
 
 @app.command()
 def history(
+    ctx: typer.Context,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Show at most N sessions.", metavar="N")
     ] = 10,
@@ -114,9 +111,10 @@ def history(
     """
     from stretchcoach.render.history import history_json, history_table
 
-    tz = local_zone()
-    day = _parse_day(since, clock().astimezone(tz).date())
-    store = _open_existing()
+    env = environment(ctx)
+    tz = local_zone(env.environ)
+    day = _parse_day(since, env.now().astimezone(tz).date())
+    store = _open_existing(env.paths)
     if store is None:
         if as_json:
             _print_json([])
@@ -137,7 +135,7 @@ def history(
 
 
 @app.command()
-def stats(as_json: JsonOption = False) -> None:
+def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Show streaks, minutes per week and per body area, a 12-week calendar and tension change.
 
     \b
@@ -147,17 +145,18 @@ def stats(as_json: JsonOption = False) -> None:
     """
     from stretchcoach.history.stats import Digest, summarize
 
-    tz = local_zone()
-    today = clock().astimezone(tz).date()
-    store = _open_existing()
+    env = environment(ctx)
+    tz = local_zone(env.environ)
+    today = env.now().astimezone(tz).date()
+    store = _open_existing(env.paths)
     if store is None:
         reduced = Digest()
     else:
         with store:
-            reduced = store.digest(tz, kept=paths().cache_dir / "stats-digest.pickle")
+            reduced = store.digest(tz, kept=env.paths.cache_dir / "stats-digest.pickle")
     from stretchcoach.remind.settings import config_path, load_settings
 
-    goal = load_settings(config_path(paths().config_dir)).goal_minutes
+    goal = load_settings(config_path(env.paths.config_dir)).goal_minutes
     result = summarize(reduced, today=today, tz=tz, goal_minutes=goal)
     if result.sessions_total == 0 and not as_json:
         _say(NOTHING_YET)
@@ -179,6 +178,7 @@ class ExportFormat(str, enum.Enum):
 
 @app.command()
 def export(
+    ctx: typer.Context,
     format_: Annotated[
         ExportFormat,
         typer.Option(
@@ -205,7 +205,7 @@ def export(
     """
     from stretchcoach.render.history import CSV_COLUMNS, csv_rows, session_json
 
-    store = _open_existing()
+    store = _open_existing(environment(ctx).paths)
     sessions: Iterable[RecordedSession] = () if store is None else store.each_session()
     counted = _Counted(sessions)
     try:

@@ -62,6 +62,7 @@ def _settings() -> config.Settings:
 
 @app.command()
 def remind(
+    ctx: typer.Context,
     every: Annotated[
         str | None,
         typer.Option(
@@ -171,7 +172,7 @@ def remind(
         return
     if settings.routine:
         _check_routine(settings.routine, catalogue)
-    _run_loop(settings, where, catalogue)
+    _run_loop(ctx, settings, where, catalogue)
 
 
 def _check_routine(name: str, catalogue: list[Path] | None) -> None:
@@ -194,7 +195,9 @@ def _print_service(kind: str, log_path: Path) -> None:
     sys.stdout.write(render(kind, [program, "remind"], environ, str(log_path)))
 
 
-def _run_loop(settings: config.Settings, where: Any, catalogue: list[Path] | None) -> None:
+def _run_loop(
+    ctx: typer.Context, settings: config.Settings, where: Any, catalogue: list[Path] | None
+) -> None:
     from stretchcoach.remind import facts, loop, notify, state
     from stretchcoach.session.terminal import Guard, Interrupted, RaisingSignals, is_terminal
 
@@ -216,7 +219,7 @@ def _run_loop(settings: config.Settings, where: Any, catalogue: list[Path] | Non
 
         line.clear()
         try:
-            run_command(name=routine, catalogue=catalogue)
+            run_command(ctx, name=routine, catalogue=catalogue)
         except StretchcoachError as error:  # e.g. the routine's file broke meanwhile
             for text in error.lines():
                 line.log(text)

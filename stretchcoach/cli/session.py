@@ -27,6 +27,7 @@ from stretchcoach.cli.base import (
     say,
     write,
 )
+from stretchcoach.cli.env import of as environment
 from stretchcoach.cli.options import (
     EquipmentOption,
     ExcludeOption,
@@ -43,7 +44,6 @@ from stretchcoach.session.keys import KEYS_HELP_TEXT
 if TYPE_CHECKING:
     from stretchcoach.model import Plan, SessionResult
     from stretchcoach.session.cues import Voice
-    from stretchcoach.session.loop import Keys
 
 
 def _build_plan(
@@ -169,16 +169,6 @@ def plan_command(
         sys.stdout.write(plan_text(plan))
 
 
-def _devices(
-    stdin: Any, with_keys: bool
-) -> tuple[Callable[[], float], Keys, Callable[[], dt.datetime]]:
-    """The real clock, key source and UTC clock (tests put fakes here)."""
-    from stretchcoach.session.terminal import KeyReader, NoKeys, clock
-
-    keys: Keys = KeyReader(stdin.fileno()) if with_keys else NoKeys()
-    return clock, keys, lambda: dt.datetime.now(dt.timezone.utc)
-
-
 def _ask(when: str) -> int | None:
     from stretchcoach.session.loop import ask_check_in
 
@@ -208,6 +198,7 @@ Examples:
 
 @app.command("run", help=RUN_HELP, short_help="Run a guided session with a live countdown.")
 def run_command(
+    ctx: typer.Context,
     name: NameArgument = None,
     minutes: MinutesOption = None,
     target: TargetOption = None,
@@ -265,19 +256,19 @@ def run_command(
         prepare=prepare,  # type: ignore[arg-type]  # the callback made it seconds
         rest=rest,  # type: ignore[arg-type]
     )
-    stdin, stdout = sys.stdin, sys.stdout
+    env = environment(ctx)
+    stdin, stdout = env.stdin, env.stdout
     keys_on = is_terminal(stdin)
     # The live screen needs a real terminal that can address the cursor; anything else
     # (a pipe, a file, TERM=dumb) gets one line per phase.
-    plain = plain or not (keys_on and is_terminal(stdout) and draws_screens())
-    clock, keys, now_utc = _devices(stdin, keys_on)
+    plain = plain or not (keys_on and is_terminal(stdout) and draws_screens(env.environ))
     cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
     devices = Devices(
         stdin=stdin,
         stdout=stdout,
-        clock=clock,
-        keys=keys,
-        now_utc=now_utc,
+        clock=env.clock,
+        keys=env.keys(stdin, keys_on),
+        now_utc=env.now,
         console=out_console(),
         print_line=_print_line,
         tell=_tell,
@@ -285,7 +276,7 @@ def run_command(
         keys_on=keys_on,
         plain=plain,
     )
-    where = paths()
+    where = env.paths
     recording = Recording(
         history_db=None if no_log else where.history_db, journal=journal.folders(where)
     )

@@ -36,11 +36,11 @@ class Damaged(Exception):
         self.connection.close()
 
 
-def connect(path: Path, *, verify: bool) -> sqlite3.Connection:
+def connect(path: Path, *, verify: bool, busy_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly
         # what the code says; check_same_thread stays on, a History belongs to one thread.
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=busy_ms / 1000, isolation_level=None)
     except sqlite3.Error as error:
         raise as_history_error(error, path) from None
     try:
@@ -51,8 +51,8 @@ def connect(path: Path, *, verify: bool) -> sqlite3.Connection:
                 f"the history database {path} was made by a newer stretchcoach "
                 f"(schema {version}, this version knows {SCHEMA_VERSION}); upgrade stretchcoach",
             )
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = _use_wal(connection)
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        mode = _use_wal(connection, busy_ms)
         if mode.lower() != "wal":
             raise HistoryError(
                 f"cannot use write-ahead logging for the history database {path} "
@@ -80,13 +80,13 @@ def connect(path: Path, *, verify: bool) -> sqlite3.Connection:
     return connection
 
 
-def _use_wal(connection: sqlite3.Connection) -> str:
+def _use_wal(connection: sqlite3.Connection, busy_ms: int) -> str:
     """Switch to write-ahead logging; return the journal mode now in force.
 
     SQLite answers SQLITE_BUSY at once, without its busy handler, when another process
     switches a new file to WAL at the same moment: retry briefly, up to the busy timeout.
     """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + busy_ms / 1000
     pause = 0.002
     while True:
         try:

@@ -66,12 +66,14 @@ def open_history(
     verify: bool = True,
     now: Callable[[], dt.datetime] = dt.datetime.now,
     pending: Callable[[History], list[str]] | None = None,
+    busy_ms: int = BUSY_TIMEOUT_MS,
 ) -> History:
     """Open (creating and migrating) the history at path; a damaged file is moved aside first.
 
     verify runs SQLite's quick_check, which reads the whole file: done before a session,
     skipped by the read-only views, which still catch damage when a query meets it.
     pending merges sessions waiting in the journal and returns what to tell the user.
+    busy_ms is how long to wait for another process's lock before giving up.
     """
     path = Path(path)
     notices: list[str] = []
@@ -84,7 +86,7 @@ def open_history(
             hint="set STRETCHCOACH_HOME to a folder you can write to",
         ) from None
     try:
-        connection = connect(path, verify=verify)
+        connection = connect(path, verify=verify, busy_ms=busy_ms)
     except Damaged as damage:
         try:
             aside = move_aside(path, now())
@@ -95,7 +97,7 @@ def open_history(
             f"it was moved to {aside} and a new one started"
         )
         try:
-            connection = connect(path, verify=False)
+            connection = connect(path, verify=False, busy_ms=busy_ms)
         except Damaged as again:
             again.close()
             raise HistoryError(

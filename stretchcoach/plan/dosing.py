@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from stretchcoach.model import (
     Dose,
@@ -30,7 +31,12 @@ SOURCE_NOTE = "dose as its source gives it"
 GENERAL_RULE_WORDS = ("general rule", "article 004")
 
 
-def dosing(exercise: Exercise) -> str:
+# How the generator may dose an exercise: as its source states, by the static-hold or the
+# strengthening rule, or within the catalogue's dose.
+Dosing = Literal["source", "static", "strength", "catalogue"]
+
+
+def dosing(exercise: Exercise) -> Dosing:
     """How the generator may dose `exercise`: "source", "static", "strength" or "catalogue"."""
     dose = exercise.dose
     if source_dose(exercise):

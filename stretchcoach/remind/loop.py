@@ -24,6 +24,7 @@ from stretchcoach.remind.facts import Facts
 from stretchcoach.remind.notify import Due
 from stretchcoach.remind.schedule import Reading, reading, routine_for
 from stretchcoach.remind.settings import Settings
+from stretchcoach.typed import ESC, typed
 
 # The longest wait between looks at the clock: once a second on a terminal (the countdown),
 # once a minute in the background.
@@ -224,20 +225,12 @@ _KEYS = {"\r": "enter", "\n": "enter", "z": "z", "s": "s", "p": "p", "q": "q"}
 def decode(data: str) -> list[str]:
     """The loop's keys in a chunk of typed text; escape sequences dropped."""
     keys: list[str] = []
-    i = 0
-    while i < len(data):
-        if data[i] == "\x1b":  # ESC [ ... final letter: an arrow or function key, ignored
-            j = i + 1
-            if j < len(data) and data[j] in "[O":
-                j += 1
-                while j < len(data) and not (data[j].isalpha() or data[j] == "~"):
-                    j += 1
-            i = j + 1
+    for key in typed(data):
+        if key.startswith(ESC):  # an arrow or function key: ignored
             continue
-        key = _KEYS.get(data[i].lower() if data[i].isalpha() else data[i])
-        if key:
-            keys.append(key)
-        i += 1
+        found = _KEYS.get(key.lower() if key.isalpha() else key)
+        if found:
+            keys.append(found)
     return keys
 
 

@@ -8,19 +8,20 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Protocol
 
+from stretchcoach.errors import EXIT_INTERRUPTED
 from stretchcoach.model import Plan, SessionResult, SessionStatus
 from stretchcoach.render import frame
 from stretchcoach.render import session as screen
 from stretchcoach.session import runner
-from stretchcoach.session.terminal import INTERRUPT_KEY, Interrupted
+from stretchcoach.session.keys import INTERRUPT_KEY, Key
+from stretchcoach.session.terminal import Interrupted
 
 # At most ten frames a second, whatever the keys do.
 MIN_FRAME = 0.1
-EXIT_INTERRUPTED = 130
 
 
 class Keys(Protocol):
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Key | None:
         """The next key, or None after `timeout` seconds without one."""
 
 
@@ -47,7 +48,6 @@ def run_session(
     clock: Callable[[], float],
     keys: Keys,
     view: View,
-    bell: Callable[[], None] | None = None,
     now_utc: Callable[[], dt.datetime],
     stop_requested: Callable[[], int | None] = lambda: None,
     session_id: str | None = None,
@@ -65,8 +65,6 @@ def run_session(
             code = stop_requested()
             if code is not None:
                 raise _Stop(code)
-            if state.cue and bell is not None:
-                bell()
             now = clock()
             due = view.show(runner.snapshot(state, now))
             if state.finished:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from stretchcoach.errors import HistoryError
+from stretchcoach.errors import EXIT_INTERRUPTED, HistoryError
 from stretchcoach.history import journal
 from stretchcoach.history.connection import HistoryBusy
 from stretchcoach.history.store import History, open_history
@@ -27,7 +27,6 @@ from stretchcoach.session.loop import (
 )
 from stretchcoach.session.terminal import Guard, Interrupted, RaisingSignals, SignalLatch
 
-EXIT_INTERRUPTED = 130
 # Another process's lock: waited on quietly for a moment, then with a message for up to
 # LOCK_WAIT_SECONDS (another session's insert takes milliseconds), then the journal keeps it.
 QUIET_WAIT_SECONDS = 0.5

@@ -15,8 +15,8 @@ from stretchcoach.model import (
     SessionResult,
     SessionStatus,
 )
+from stretchcoach.session.keys import RUNNER_KEYS, RunnerKey
 
-KEYS = (" ", "n", "b", "+", "q")
 # Seconds `+` adds to the current hold.
 EXTEND_SECONDS = 10
 # `b` pressed this early in an exercise means "the one before", not "again".
@@ -45,7 +45,6 @@ class State:
     paused: bool = False
     paused_since: float = 0.0
     suspended: bool = False  # paused because the clock jumped (sleep, Ctrl-Z)
-    cue: bool = False  # a work phase or side switch began in this step
     furthest: int = 0  # the furthest item whose own phases (not the rest before it) began
     finished: bool = False
     status: SessionStatus | None = None
@@ -73,7 +72,6 @@ class Snapshot:
     next_exercise: Exercise | None
     paused: bool
     suspended: bool
-    cue: bool
     finished: bool
     status: SessionStatus | None
 
@@ -99,20 +97,18 @@ def start(plan: Plan, now: float) -> State:
     )
     if not plan.phases:
         return replace(state, finished=True, status=SessionStatus.COMPLETED, ended=now)
-    state = replace(state, cue=_is_cue(plan.phases[0]))
     return _advance(state, plan, now)
 
 
-def step(state: State, now: float, key: str | None = None) -> State:
-    """The state after time reaches `now` and `key` (one of KEYS, or None) is pressed."""
+def step(state: State, now: float, key: RunnerKey | None = None) -> State:
+    """The state after time reaches `now` and `key` (or None) is pressed."""
     plan = state.plan
     if state.finished:
         return state
-    state = replace(state, cue=False)
     if not state.paused and now - state.last_tick > SUSPEND_GAP:
         state = replace(state, paused=True, paused_since=state.last_tick, suspended=True)
     state = _advance(state, plan, now)
-    if not state.finished and key is not None:
+    if not state.finished and key in RUNNER_KEYS:  # any other key changes nothing
         state = _press(state, plan, now, key)
     return replace(state, last_tick=now)
 
@@ -126,7 +122,7 @@ def stop(state: State, now: float, status: SessionStatus) -> State:
     if state.finished:
         return state
     state = _credit_partial(state, plan, now)
-    return replace(state, finished=True, status=status, ended=now, cue=False, last_tick=now)
+    return replace(state, finished=True, status=status, ended=now, last_tick=now)
 
 
 def remaining(state: State, now: float) -> float:
@@ -176,7 +172,6 @@ def snapshot(state: State, now: float) -> Snapshot:
         next_exercise=plan.items[item + 1].exercise if item + 1 < len(plan.items) else None,
         paused=state.paused,
         suspended=state.suspended,
-        cue=state.cue,
         finished=finished,
         status=state.status,
     )
@@ -245,7 +240,6 @@ def _enter(state: State, plan: Plan, index: int, at: float) -> State:
             finished=True,
             status=SessionStatus.COMPLETED,
             ended=at,
-            cue=False,
         )
     phase = plan.phases[index]
     return replace(
@@ -256,12 +250,11 @@ def _enter(state: State, plan: Plan, index: int, at: float) -> State:
         extra=0,
         serial=state.serial + 1,
         paused_since=at if state.paused else state.paused_since,
-        cue=_is_cue(phase),
         furthest=state.furthest if _is_between_rest(phase) else max(state.furthest, phase.item),
     )
 
 
-def _press(state: State, plan: Plan, now: float, key: str) -> State:
+def _press(state: State, plan: Plan, now: float, key: RunnerKey) -> State:
     phase = plan.phases[state.index]
     if key == " ":
         if state.paused:
@@ -285,14 +278,13 @@ def _press(state: State, plan: Plan, now: float, key: str) -> State:
             # Waiting for what comes next (get ready, rest): start it now, never skip it.
             return _enter(state, plan, _next_work(plan, state.index), now)
         return _enter(state, plan, _first_phase(plan, phase.item + 1), now)
-    if key == "b":
-        state = _credit_partial(state, plan, now)
-        first = _first_phase(plan, phase.item)
-        early = state.index == first and _elapsed(state, plan, now) < BACK_GRACE
-        if (_is_between_rest(phase) or early) and phase.item > 0:
-            return _enter(state, plan, _first_phase(plan, phase.item - 1), now)
-        return _enter(state, plan, first, now)
-    return state
+    # "b"
+    state = _credit_partial(state, plan, now)
+    first = _first_phase(plan, phase.item)
+    early = state.index == first and _elapsed(state, plan, now) < BACK_GRACE
+    if (_is_between_rest(phase) or early) and phase.item > 0:
+        return _enter(state, plan, _first_phase(plan, phase.item - 1), now)
+    return _enter(state, plan, first, now)
 
 
 def _elapsed(state: State, plan: Plan, now: float) -> float:
@@ -333,7 +325,3 @@ def _next_work(plan: Plan, index: int) -> int:
 def _is_between_rest(phase: Phase) -> bool:
     # plan.py numbers rests between sets (set >= 2); the rest before an exercise has set 0.
     return phase.kind is PhaseKind.REST and phase.set == 0
-
-
-def _is_cue(phase: Phase) -> bool:
-    return phase.kind in (PhaseKind.WORK, PhaseKind.SWITCH)

@@ -8,20 +8,21 @@ import select
 import signal
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import FrameType, TracebackType
 from typing import IO, Any
+
+from stretchcoach.errors import exit_code_for_signal
+from stretchcoach.session.keys import INTERRUPT_KEY, Key
+from stretchcoach.typed import ESC, typed
 
 SHOW_CURSOR = "\x1b[?25h"
 HIDE_CURSOR = "\x1b[?25l"
 ENTER_ALT_SCREEN = "\x1b[?1049h"
 LEAVE_ALT_SCREEN = "\x1b[?1049l"
 
-# The byte Ctrl-C types when the terminal does not turn it into SIGINT (ISIG off).
-INTERRUPT_KEY = "\x03"
-
-# Keys as typed -> the runner's keys. Arrows move between exercises too.
-_KEYS = {
+# Keys as typed -> the session's keys (keys.py). Arrows move between exercises too.
+_KEYS: dict[str, Key] = {
     INTERRUPT_KEY: INTERRUPT_KEY,
     " ": " ",
     "n": "n",
@@ -33,7 +34,7 @@ _KEYS = {
     "q": "q",
     "Q": "q",
 }
-_ARROWS = {"C": "n", "D": "b"}
+_ARROWS: dict[str, Key] = {"C": "n", "D": "b"}
 
 
 def clock() -> float:
@@ -45,26 +46,13 @@ def clock() -> float:
     return time.monotonic()
 
 
-def decode(data: str) -> list[str]:
-    """The runner keys in a chunk of typed text; escape sequences other than arrows dropped."""
-    keys: list[str] = []
-    i = 0
-    while i < len(data):
-        ch = data[i]
-        if ch == "\x1b":
-            # CSI / SS3: ESC [ or ESC O, parameters, then a final letter or ~.
-            j = i + 1
-            if j < len(data) and data[j] in "[O":
-                j += 1
-                while j < len(data) and not (data[j].isalpha() or data[j] == "~"):
-                    j += 1
-                if j < len(data) and data[j] in _ARROWS:
-                    keys.append(_ARROWS[data[j]])
-            i = j + 1
-            continue
-        if ch in _KEYS:
-            keys.append(_KEYS[ch])
-        i += 1
+def decode(data: str) -> list[Key]:
+    """The session keys in a chunk of typed text; escape sequences other than arrows dropped."""
+    keys: list[Key] = []
+    for key in typed(data):
+        found = _ARROWS.get(key[1:]) if key.startswith(ESC) else _KEYS.get(key)
+        if found is not None:
+            keys.append(found)
     return keys
 
 
@@ -73,10 +61,10 @@ class KeyReader:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.pending: deque[str] = deque()
+        self.pending: deque[Key] = deque()
         self.closed = False
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Key | None:
         """The next key, or None when none came within `timeout` seconds."""
         if self.pending:
             return self.pending.popleft()
@@ -102,7 +90,7 @@ class KeyReader:
 class NoKeys:
     """A key source for sessions without a keyboard: it only waits."""
 
-    def read(self, timeout: float) -> str | None:
+    def read(self, timeout: float) -> Key | None:
         wait_for_signal(timeout)
         return None
 
@@ -167,8 +155,7 @@ class SignalLatch:
         # Blocked while the handlers change, so none slips between two signal() calls.
         blocked = _block(ENDING_SIGNALS)
         try:
-            for signum in ENDING_SIGNALS:
-                self._old[signum] = signal.signal(signum, self._on_signal)
+            self._old = _install(ENDING_SIGNALS, self._on_signal)
             self._outer, _latch = _latch, self
         finally:
             _unblock(blocked)
@@ -183,9 +170,8 @@ class SignalLatch:
         global _latch
         blocked = _block(ENDING_SIGNALS)
         try:
-            for signum, handler in self._old.items():
-                signal.signal(signum, handler)
-            self._old.clear()
+            _restore(self._old)
+            self._old = {}
             _latch = self._outer
         finally:
             _unblock(blocked)
@@ -193,9 +179,19 @@ class SignalLatch:
         os.close(self._write_fd)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        self.trip(128 + signum)
+        self.trip(exit_code_for_signal(signum))
         with contextlib.suppress(OSError):  # the pipe is full: a wake-up is already waiting
             os.write(self._write_fd, b"\0")
+
+
+def _install(signums: Iterable[int], handler: Any) -> dict[int, Any]:
+    """Set handler for each signal; the handlers it replaced, for _restore."""
+    return {signum: signal.signal(signum, handler) for signum in signums}
+
+
+def _restore(old: dict[int, Any]) -> None:
+    for signum, handler in old.items():
+        signal.signal(signum, handler)
 
 
 def _block(signums: tuple[int, ...]) -> set[int] | None:
@@ -217,9 +213,8 @@ class RaisingSignals:
         self._old: dict[int, Any] = {}
 
     def __enter__(self) -> RaisingSignals:
-        for signum in ENDING_SIGNALS:
-            if signum != getattr(signal, "SIGINT", None):
-                self._old[signum] = signal.signal(signum, self._raise)
+        sigint = getattr(signal, "SIGINT", None)
+        self._old = _install((s for s in ENDING_SIGNALS if s != sigint), self._raise)
         return self
 
     def __exit__(
@@ -228,8 +223,7 @@ class RaisingSignals:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for signum, handler in self._old.items():
-            signal.signal(signum, handler)
+        _restore(self._old)
 
     @staticmethod
     def _raise(signum: int, frame: FrameType | None) -> None:
@@ -244,7 +238,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
-        self.exit_code = 128 + signum
+        self.exit_code = exit_code_for_signal(signum)
 
 
 class Guard:
