@@ -9,10 +9,7 @@ again every `snooze` while ignored — a long gap never produces a burst.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import select
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -24,7 +21,7 @@ from stretchcoach.remind.facts import Facts
 from stretchcoach.remind.notify import Due
 from stretchcoach.remind.schedule import Reading, reading, routine_for
 from stretchcoach.remind.settings import Settings
-from stretchcoach.typed import ESC, typed
+from stretchcoach.typed import ESC, FdKeys, typed
 
 # The longest wait between looks at the clock: once a second on a terminal (the countdown),
 # once a minute in the background.
@@ -234,32 +231,11 @@ def decode(data: str) -> list[str]:
     return keys
 
 
-class TerminalKeys:
-    """Keys from a terminal's file descriptor, waiting at most `timeout` seconds."""
+class TerminalKeys(FdKeys[str]):
+    """The loop's keys from a terminal's file descriptor, waiting at most `timeout` seconds."""
 
     def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.pending: deque[str] = deque()
-        self.closed = False
-
-    def read(self, timeout: float) -> str | None:
-        if self.pending:
-            return self.pending.popleft()
-        if self.closed:  # end of input: wait without spinning on a readable EOF
-            time.sleep(max(0.0, timeout))
-            return None
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
-        if not ready:
-            return None
-        try:
-            data = os.read(self.fd, 64)
-        except OSError:
-            data = b""
-        if not data:
-            self.closed = True
-            return None
-        self.pending.extend(decode(data.decode("utf-8", "replace")))
-        return self.pending.popleft() if self.pending else None
+        super().__init__(fd, decode)
 
 
 class Sleeper:

@@ -7,14 +7,13 @@ import os
 import select
 import signal
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from types import FrameType, TracebackType
 from typing import IO, Any
 
 from stretchcoach.errors import exit_code_for_signal
 from stretchcoach.session.keys import INTERRUPT_KEY, Key
-from stretchcoach.typed import ESC, typed
+from stretchcoach.typed import ESC, FdKeys, drain, typed
 
 SHOW_CURSOR = "\x1b[?25h"
 HIDE_CURSOR = "\x1b[?25l"
@@ -56,35 +55,11 @@ def decode(data: str) -> list[Key]:
     return keys
 
 
-class KeyReader:
-    """Keys from a file descriptor, waiting at most `timeout` seconds for one."""
+class KeyReader(FdKeys[Key]):
+    """Session keys from a file descriptor; a signal under a SignalLatch ends a wait early."""
 
     def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.pending: deque[Key] = deque()
-        self.closed = False
-
-    def read(self, timeout: float) -> Key | None:
-        """The next key, or None when none came within `timeout` seconds."""
-        if self.pending:
-            return self.pending.popleft()
-        if self.closed:  # end of input: wait without spinning on a readable EOF
-            wait_for_signal(timeout)
-            return None
-        wake = _wake_fds()
-        ready, _, _ = select.select([self.fd, *wake], [], [], max(0.0, timeout))
-        if self.fd not in ready:
-            _drain(ready)
-            return None
-        try:
-            data = os.read(self.fd, 64)
-        except OSError:  # the terminal went away (hang-up)
-            data = b""
-        if not data:
-            self.closed = True
-            return None
-        self.pending.extend(decode(data.decode("utf-8", "replace")))
-        return self.pending.popleft() if self.pending else None
+        super().__init__(fd, decode, wake=_wake_fds, idle=wait_for_signal)
 
 
 class NoKeys:
@@ -102,20 +77,11 @@ def wait_for_signal(timeout: float) -> None:
         time.sleep(max(0.0, timeout))
         return
     ready, _, _ = select.select(wake, [], [], max(0.0, timeout))
-    _drain(ready)
+    drain(ready)
 
 
 def _wake_fds() -> list[int]:
     return [] if _latch is None else [_latch.wake_fd]
-
-
-def _drain(fds: list[int]) -> None:
-    for fd in fds:
-        try:
-            while os.read(fd, 64):
-                pass
-        except OSError:  # empty (non-blocking) or closed
-            pass
 
 
 # Signals that end a session. Handlers are process-wide, so one latch at most is active.
