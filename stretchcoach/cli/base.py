@@ -15,9 +15,9 @@ from typer.core import TyperGroup
 
 from stretchcoach import __version__
 from stretchcoach.cli import complete
-from stretchcoach.cli.env import Environment
+from stretchcoach.cli.env import Environment, current, environment
 from stretchcoach.errors import EXIT_INTERRUPTED, StretchcoachError
-from stretchcoach.paths import Paths, resolve
+from stretchcoach.paths import Paths
 
 # The module of stretchcoach.cli that defines each command, in the order --help lists them (the
 # order a new user meets them). Only the invoked command's module is imported and only its
@@ -102,6 +102,8 @@ class Group(TyperGroup):
                 )
             )
             raise typer.Exit(1) from None
+        finally:
+            current.set(None)  # helpers outside a command see the process's own environment
 
 
 def _is_usage_error(error: Exception) -> bool:
@@ -176,13 +178,6 @@ def out_console() -> Any:
     return Console(file=sys.stdout, highlight=False, force_terminal=is_terminal())
 
 
-def err_console() -> Any:
-    """The console for messages (stderr)."""
-    from rich.console import Console
-
-    return Console(file=sys.stderr, highlight=False, force_terminal=is_terminal(sys.stderr))
-
-
 def fit_streams() -> None:
     """Set once at start: stdout and stderr write ASCII stand-ins for what they cannot encode."""
     from stretchcoach.render.text import fit_stream
@@ -192,7 +187,8 @@ def fit_streams() -> None:
 
 
 def paths() -> Paths:
-    return resolve(os.environ)
+    """Where files live, from the running command's Environment."""
+    return environment().paths
 
 
 def _version(value: bool) -> None:
@@ -232,6 +228,7 @@ def root(
     if not isinstance(given, Environment):
         given = Environment.from_os() if given is None else given()
     ctx.obj = replace(given, debug=debug)
+    current.set(ctx.obj)
 
 
 CatalogueOption = Annotated[

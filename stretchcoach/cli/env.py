@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,16 @@ class Environment:
             paths=resolve(os.environ),
         )
         return replace(env, **changes)
+
+
+# The Environment of the command running now: set by the root command, read by helpers that
+# have no Typer context at hand (paths(), the reminder loop's clock).
+current: ContextVar[Environment | None] = ContextVar("stretchcoach_environment", default=None)
+
+
+def environment() -> Environment:
+    """The running command's Environment, or the process's own outside a command."""
+    return current.get() or Environment.from_os()
 
 
 def of(ctx: Any) -> Environment:

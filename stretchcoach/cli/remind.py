@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from stretchcoach.cli.base import CatalogueOption, app, err_console, paths
+from stretchcoach.cli.base import CatalogueOption, app, paths, say
+from stretchcoach.cli.env import environment
 from stretchcoach.errors import StretchcoachError, UsageError
 from stretchcoach.remind import settings as config
 
@@ -49,11 +50,11 @@ class Format(str, enum.Enum):
 
 
 def _say(message: str) -> None:
-    err_console().print(message, markup=False, highlight=False, soft_wrap=True)
+    say(message)
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return environment().now()
 
 
 def _settings() -> config.Settings:
