@@ -278,7 +278,9 @@ def run_command(
     )
     where = env.paths
     recording = Recording(
-        history_db=None if no_log else where.history_db, journal=journal.folders(where)
+        history_db=None if no_log else where.history_db,
+        journal=journal.folders(where),
+        process_ends=env.process_ends,
     )
     code = run_and_record(
         plan,
