@@ -61,13 +61,13 @@ def script() -> None:
     """
     code = main(process_ends=True)
     if code == 0:
-        import threading
-
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         except (OSError, ValueError):  # a closed pipe: let the normal exit report it
             sys.exit(code)
-        if threading.active_count() == 1:
+        # No threads unless threading was imported; importing it only to ask costs `status`.
+        threading = sys.modules.get("threading")
+        if threading is None or threading.active_count() == 1:
             os._exit(0)
     sys.exit(code)
