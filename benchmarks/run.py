@@ -284,6 +284,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", default="", help="only rows whose name contains this")
     options = parser.parse_args(argv[1:])
     subprocess.run([sys.executable, "-c", "import sqlite3"], check=True)  # warm the page cache
+    # Bytecode, as pip writes on install: with PYTHONDONTWRITEBYTECODE set (as in some
+    # containers) an editable install would otherwise compile every module on every run.
+    package = Path(__file__).resolve().parent.parent / "stretchcoach"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")  # fmt: skip
     print(f"{'path':<64} {'measured':>9} {'budget':>17}  result")

@@ -33,6 +33,7 @@ from stretchcoach.model import (
 )
 from stretchcoach.plan import dosing
 from stretchcoach.plan.compile import compile_items, compile_routine, single_exercise_routine
+from stretchcoach.render.catalogue import list_rows, narrow_rows
 
 from conftest import catalogue_of, make_exercise
 
@@ -115,6 +116,12 @@ def test_without_a_suggestion_the_hint_names_the_listing() -> None:
         with pytest.raises(UsageError) as info:
             call()
         assert (info.value.message, info.value.hint) == (message, hint)
+
+
+def test_no_filter_is_every_exercise_in_order_and_the_narrow_rows_are_the_wide_ones_cut() -> None:
+    everything = filter_exercises(SHELF)
+    assert [e.id for e in everything] == ["doorway-lean", "wall-slide", "odd"]
+    assert list_rows(everything, wide=False) == narrow_rows(list_rows(everything))
 
 
 def test_equipment_filters_every_exercise_and_none_is_never_a_thing_you_have() -> None:

@@ -72,3 +72,21 @@ def test_the_script_flushes_and_exits_with_the_code(home):
         text=True,
     )  # fmt: skip
     assert (failed.returncode, failed.stdout) == (2, "")
+
+
+STATUS_PROBE = """
+import io, sys
+from stretchcoach.cli import main
+out, sys.stdout = sys.stdout, io.StringIO()
+code = main(["status"])
+sys.stdout = out
+print(code, sorted(m for m in ("sqlite3", "threading", "typer", "rich") if m in sys.modules))
+"""
+
+
+def test_status_without_a_history_imports_no_sqlite_threading_typer_or_rich(tmp_path):
+    env = {**os.environ, "STRETCHCOACH_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", STATUS_PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["0 []"]

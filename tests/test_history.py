@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -117,6 +119,37 @@ def test_sessions_are_newest_first_with_limit_and_since(db_path: Path) -> None:
     assert limited == ["day 4", "day 3"]
     assert since == ["day 4", "day 3", "day 2"]
     assert oldest_first == ["day 1", "day 2", "day 3", "day 4"]
+
+
+def test_active_seconds_since_sums_the_sessions_begun_from_then(db_path: Path) -> None:
+    with open_history(db_path) as history:
+        for day in (3, 1, 2, 4):
+            history.record(session(at(2024, 5, day, 9), minutes=day))
+        since_2nd = history.active_seconds_since(at(2024, 5, 2, 9))
+        later = history.active_seconds_since(at(2024, 5, 5))
+    assert (since_2nd, later) == ((2 + 3 + 4) * 60, 0.0)
+
+
+LEAVE_AND_EXIT = """
+import datetime as dt, os, sys
+from pathlib import Path
+from stretchcoach.history.store import open_history
+from stretchcoach.model import SessionResult, SessionStatus
+start = dt.datetime(2024, 5, 1, 9, tzinfo=dt.timezone.utc)
+history = open_history(Path(sys.argv[1]))
+history.record(SessionResult(start, start, SessionStatus.COMPLETED, "Left", (), 60))
+history.leave()
+os._exit(0)
+"""
+
+
+def test_a_history_left_at_a_hard_exit_keeps_the_session_in_its_wal(db_path: Path) -> None:
+    # The console script ends with os._exit after History.leave(): no checkpoint ran, the
+    # committed session waits in the -wal, and the next opener reads it from there.
+    subprocess.run([sys.executable, "-c", LEAVE_AND_EXIT, str(db_path)], check=True)
+    assert Path(f"{db_path}-wal").stat().st_size > 0
+    with open_history(db_path) as history:
+        assert [s.result.title for s in history.sessions()] == ["Left"]
 
 
 def test_a_failed_record_leaves_nothing_behind(db_path: Path) -> None:

@@ -200,3 +200,29 @@ def test_the_live_view_redraws_when_the_console_is_resized():
         live.show(runner.snapshot(runner.step(runner.start(plan, 0.0), 0.3), 0.3))
     assert live.frames == 2
     assert "\x1b[H\x1b[2J\x1b[1;1H2 LEFT Get ready: Tilt (1/2)" in console.file.getvalue()
+
+
+class SlowView:
+    """A view whose every drawing takes 8 ms of the fake clock, as a live frame can."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+
+    def show(self, snap):
+        self.clock.now += 0.008
+        return None
+
+
+def test_drawing_time_does_not_make_the_session_end_late():
+    plan = make_plan()
+    clock = FakeClock()
+    session.run_session(
+        plan,
+        clock=clock,
+        keys=ScriptedKeys(clock),
+        view=SlowView(clock),
+        now_utc=clock.utc,
+    )
+    # The last wake is timed from after the drawing before it, so only the final drawing's
+    # 8 ms and the 1 ms margin past each whole second remain.
+    assert clock.now - clock.start == pytest.approx(plan.total_seconds + 0.009, abs=1e-6)

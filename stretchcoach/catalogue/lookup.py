@@ -111,6 +111,9 @@ def filter_exercises(
     have = None
     if equipment is not None:
         have = {e.strip().lower() for e in equipment} - {"none"}
+    filtered = targets or position or have is not None or kind or search or discreet
+    if not filtered:  # no filter given: every exercise, without testing each one
+        return list(catalogue.exercises.values())
     out = []
     for exercise in catalogue.exercises.values():
         if targets and not any(matches_target(exercise, t) for t in targets):

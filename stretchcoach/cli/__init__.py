@@ -28,8 +28,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the app on argv; the exit code."""
+def main(argv: list[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run the app on argv; the exit code. process_ends: the caller ends the process at once
+    after a success, so the command may skip tidying that only later code would need."""
     args = sys.argv[1:] if argv is None else argv
     # tmux runs `status` every few seconds: a fast path without Typer, Rich or YAML.
     if args[:1] == ["status"] and not {"-h", "--help"} & set(args[1:]):
@@ -39,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     from stretchcoach.cli.base import fit_streams
 
     fit_streams()
+    extra: dict[str, Any] = {}
+    if process_ends:
+        from stretchcoach.cli.env import Environment
+
+        extra["obj"] = lambda: Environment.from_os(process_ends=True)
     try:
-        _app()(args=argv, prog_name="stretchcoach")
+        _app()(args=argv, prog_name="stretchcoach", **extra)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     return 0
@@ -53,15 +59,15 @@ def script() -> None:
     running, the process ends at once: tearing down the interpreter's objects (the catalogue,
     Typer, Rich) takes longer than the command itself.
     """
-    code = main()
+    code = main(process_ends=True)
     if code == 0:
-        import threading
-
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         except (OSError, ValueError):  # a closed pipe: let the normal exit report it
             sys.exit(code)
-        if threading.active_count() == 1:
+        # No threads unless threading was imported; importing it only to ask costs `status`.
+        threading = sys.modules.get("threading")
+        if threading is None or threading.active_count() == 1:
             os._exit(0)
     sys.exit(code)

@@ -95,7 +95,6 @@ def list_(
         exercise_json,
         list_rows,
         list_table,
-        narrow_rows,
         plain_table,
     )
 
@@ -115,15 +114,14 @@ def list_(
     if not found:
         say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
-    rows = list_rows(found)
     if is_terminal():
         from stretchcoach.render.styled import terminal_width
 
-        _show(list_table(rows, wide=wide, width=terminal_width()))
+        _show(list_table(list_rows(found), wide=wide, width=terminal_width()))
     elif wide:
-        sys.stdout.write(plain_table(LIST_HEADERS, rows))
+        sys.stdout.write(plain_table(LIST_HEADERS, list_rows(found)))
     else:
-        sys.stdout.write(plain_table(LIST_NARROW, narrow_rows(rows)))
+        sys.stdout.write(plain_table(LIST_NARROW, list_rows(found, wide=False)))
 
 
 @app.command()

@@ -52,6 +52,9 @@ class Environment:
     now: Callable[[], dt.datetime] = utc_now  # the UTC time
     keys: Callable[[Any, bool], Keys] = key_reader  # (stdin, keyboard?) -> the key source
     debug: bool = False
+    # The console script ends the process at once after a success (cli.script): what would
+    # only tidy up for later in this process, such as the history's checkpoint, can be left.
+    process_ends: bool = False
 
     @classmethod
     def from_os(cls, **changes: Any) -> Environment:

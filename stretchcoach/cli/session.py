@@ -278,15 +278,19 @@ def run_command(
     )
     where = env.paths
     recording = Recording(
-        history_db=None if no_log else where.history_db, journal=journal.folders(where)
+        history_db=None if no_log else where.history_db,
+        journal=journal.folders(where),
+        process_ends=env.process_ends,
     )
+    # Read before the session, so the summary follows its end at once.
+    goal = None if no_log else _goal_minutes()
     code = run_and_record(
         plan,
         devices,
         recording,
         ask=_ask if check_in else None,
         show_summary=lambda result, today: _show_summary(
-            result, plain, today, None if today is None else _goal_minutes()
+            result, plain, today, None if today is None else goal
         ),
     )
     if speaker is not None and speaker.failure:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ _SELECT_SESSIONS = (
     "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
     " planned_seconds, check_in_before, check_in_after, session_id FROM sessions "
 )
+
+# Connections History.leave() hands to the process's end (Python < 3.12).
+_LEFT_OPEN: list[sqlite3.Connection] = []
 
 # Sessions read at a time when streaming: memory stays flat however long the history.
 PAGE = 500
@@ -135,6 +139,20 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+
+    def leave(self) -> None:
+        """Close without the checkpoint, for a process that ends right after (os._exit).
+
+        Every commit is already durable in the -wal (synchronous=FULL). Closing the last
+        connection copies the -wal into the main file and deletes it, about 5 ms; the next
+        opener replays a -wal it finds, so that work can wait. Python 3.12 can tell SQLite so;
+        before it, the connection stays open and ends with the process.
+        """
+        if sys.version_info >= (3, 12):
+            self._db.setconfig(sqlite3.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, True)
+            self._db.close()
+        else:
+            _LEFT_OPEN.append(self._db)
 
     def wait_for_locks(self, seconds: float) -> None:
         """How long a write waits for another process's lock before HistoryBusy."""
@@ -265,6 +283,15 @@ class History:
             cursor = self._db.execute(_SELECT_SESSIONS + "ORDER BY started_at, id")
             while rows := cursor.fetchmany(PAGE):
                 yield from self._sessions_from(rows)
+
+    def active_seconds_since(self, since: dt.datetime) -> float:
+        """The active seconds of the sessions started at or after since (aware), summed in SQL."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT TOTAL(active_seconds) FROM sessions WHERE started_at >= ?",
+                (format_utc(since),),
+            ).fetchone()
+            return float(row[0])
 
     def count(self) -> int:
         with self._errors():

@@ -69,9 +69,12 @@ def run_session(
             due = view.show(runner.snapshot(state, now))
             if state.finished:
                 break
-            timeout = runner.wait_time(state, now)
+            # Waited from after the drawing, which takes milliseconds: measured from before
+            # it, every wake (and so the session's end) would come that much late.
+            drawn = clock()
+            timeout = runner.wait_time(state, drawn)
             if due is not None:
-                timeout = min(timeout, due)
+                timeout = min(timeout, due - (drawn - now))
             key = keys.read(max(0.0, timeout))
             if key == INTERRUPT_KEY:  # Ctrl-C read as a byte: the terminal did not signal it
                 raise _Stop(EXIT_INTERRUPTED)

@@ -58,6 +58,9 @@ class Recording:
     journal: Sequence[Path] = ()
     first_wait: float = QUIET_WAIT_SECONDS
     lock_wait: float = LOCK_WAIT_SECONDS  # then this long, after saying so
+    # The process ends at once after this (the CLI's script): leave the history's -wal for
+    # the next opener instead of checkpointing it now (History.leave).
+    process_ends: bool = False
 
 
 def run_and_record(
@@ -97,7 +100,9 @@ def run_and_record(
             result = result._replace(check_in_after=after)
         show_summary(result, _today_minutes(history, result, waiting))
     finally:
-        if history is not None:
+        if history is not None and recording.process_ends:
+            history.leave()
+        elif history is not None:
             history.close()
     return code
 
@@ -241,10 +246,9 @@ def _today_minutes(
         return None
     day = result.started_at.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
     try:
-        sessions = history.sessions(since=day.astimezone(dt.timezone.utc))
+        minutes = history.active_seconds_since(day.astimezone(dt.timezone.utc)) / 60
     except HistoryError:
         return None
-    minutes = sum(s.result.active_seconds for s in sessions) / 60
     if waiting is not None:  # not in the database yet, but done today all the same
         minutes += result.active_seconds / 60
     return float(minutes)
