@@ -59,6 +59,23 @@ def test_a_hold_named_in_the_instructions_is_kept_within_15_to_30_seconds():
     )
 
 
+@pytest.mark.parametrize(
+    ("instructions", "position"),
+    [
+        # "on the floor" says where the feet are, not the body (Spinal Stretch in the dataset)
+        (["Sit in a chair, your feet planted on the floor.", "Twist to one side."], "seated"),
+        (["Sit upright on the floor with your legs bent."], "floor"),
+        (["Get into a seated position on the floor."], "floor"),
+        (["Stand tall.", "Put your hands on the floor in front of you."], "standing"),
+        (["Kneel on the floor, holding your heels."], "kneeling"),
+        (["Lie on your back, then stand."], "floor"),
+    ],
+)
+def test_the_position_is_where_the_body_is(instructions: list[str], position: str) -> None:
+    (ex,) = convert([record(instructions=instructions)])
+    assert ex["position"] == position
+
+
 def test_strength_moves_get_reps_and_sides_from_the_text():
     (ex,) = convert(
         [

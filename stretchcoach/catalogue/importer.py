@@ -58,9 +58,18 @@ KIND_BY_CATEGORY = {
     "plyometrics": "mobility",
     "cardio": "mobility",
 }
-# Read in this order: "lie on your back ... then stand" is a floor exercise.
+# Read in this order: "lie on your back ... then stand" is a floor exercise. "On the floor"
+# alone says where the feet, hands or a weight are ("sit in a chair, feet on the floor"): it
+# means the floor position only when the body is put there ("sit upright on the floor").
+_ON_THE_FLOOR = (
+    r"(?:sit|sitting|seated|seat yourself|position yourself|position your body)"
+    r"(?: \w+){0,3} on (?:the|a|an)(?: exercise)? (?:floor|ground|mat)"
+)
 POSITION_WORDS = (
-    ("floor", re.compile(r"\b(lie|lying|lay|face down|on your back|on the floor|prone|supine)\b")),
+    (
+        "floor",
+        re.compile(rf"\b(lie|lying|lay|face down|on your back|prone|supine|{_ON_THE_FLOOR})\b"),
+    ),
     ("kneeling", re.compile(r"\b(kneel|kneeling|on all fours|hands and knees)\b")),
     ("seated", re.compile(r"\b(sit|sitting|seated)\b")),
     ("standing", re.compile(r"\b(stand|standing)\b")),
