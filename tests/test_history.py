@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from stretchcoach.errors import HistoryError
+from stretchcoach.history import rows
 from stretchcoach.history import store as history_module
 from stretchcoach.history.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 from stretchcoach.history.stats import digest
@@ -491,7 +492,7 @@ def test_recording_the_same_session_id_twice_stores_it_once(db_path: Path) -> No
 def test_each_session_reads_every_session_oldest_first_a_page_at_a_time(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history_module, "PAGE", 3)
+    monkeypatch.setattr(rows, "PAGE", 3)
     with open_history(db_path) as history:
         for n in range(8):  # two share a start time: the row id breaks the tie
             history.record(session(at(2024, 5, 1 + n // 2 * 2, 9), title=f"s{n}"))
