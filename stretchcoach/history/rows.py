@@ -8,6 +8,7 @@ the CSV export formats them straight away (render/history.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -79,10 +80,13 @@ def read(
         )
         yield from _merge(sessions, exercises)
     finally:
-        sessions.close()
-        exercises.close()
-        if started and db.in_transaction:
-            db.execute("COMMIT")
+        # Closed by its reader, or collected after the history was closed, which ended the
+        # transaction with the connection.
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            sessions.close()
+            exercises.close()
+            if started and db.in_transaction:
+                db.execute("COMMIT")
 
 
 def _merge(
