@@ -1,5 +1,6 @@
 """The exports' text: the CSV is what csv.writer writes for each session's models, built
-from the stored rows; ties, quoting, NULLs and unicode included."""
+from the stored rows; the JSON is json.dumps(..., indent=2)'s text. Ties, quoting, NULLs and
+unicode included."""
 
 from __future__ import annotations
 
@@ -22,8 +23,15 @@ from stretchcoach.errors import HistoryError
 from stretchcoach.history import rows
 from stretchcoach.history.store import History, RecordedSession, format_utc, open_history
 from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
-from stretchcoach.render import history as view
-from stretchcoach.render.history import CSV_COLUMNS, csv_cell, export_csv, tenths
+from stretchcoach.render import export as view
+from stretchcoach.render.export import (
+    CSV_COLUMNS,
+    csv_cell,
+    export_csv,
+    export_json,
+    tenths,
+)
+from stretchcoach.render.history import history_json
 
 from conftest import examples
 
@@ -168,7 +176,7 @@ texts = st.text(st.sampled_from('ab ,"\r\n\té✓'), max_size=8)
 seconds = st.floats(min_value=0, max_value=36_000) | st.floats(min_value=0, allow_nan=False)
 
 
-@settings(max_examples=examples(80), deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -230,6 +238,22 @@ def test_a_cell_is_what_csv_writer_writes_within_a_row(text: str | None) -> None
 
 def test_a_cell_alone_that_is_empty_is_not_quoted() -> None:
     assert (csv_cell(""), csv_cell(None), csv_cell('"')) == ("", "", '""""')
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def test_the_json_is_json_dumps_of_history_json(tmp_path: Path) -> None:
+    with open_history(tmp_path / "history.sqlite3") as history:
+        for session in tricky():
+            history.record(session)
+        text = "".join(export_json(history.each_session()))
+        expected = json.dumps(history_json(history.all_sessions()), indent=2, ensure_ascii=False)
+    assert text == expected + "\n"
+
+
+def test_the_json_of_no_sessions_is_an_empty_list() -> None:
+    assert "".join(export_json([])) == "[]\n"
 
 
 # --- the command ------------------------------------------------------------------------------

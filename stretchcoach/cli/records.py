@@ -203,7 +203,7 @@ def export(
       stretchcoach export > sessions.csv
       stretchcoach export --format json --output sessions.json
     """
-    from stretchcoach.render.history import export_csv, export_json
+    from stretchcoach.render.export import export_csv, export_json
 
     store = _open_existing(environment(ctx).paths)
     counted: _Counted[Any]

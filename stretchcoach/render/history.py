@@ -1,18 +1,12 @@
-"""How the history and the stats look: Rich renderables, JSON-ready dicts and CSV rows."""
+"""How the history and the stats look: Rich renderables and JSON-ready dicts (the export:
+render/export.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
-import re
-from collections.abc import Callable, Generator, Iterable, Sequence
-from operator import itemgetter
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from stretchcoach.history import rows
-from stretchcoach.history.rows import ExerciseRow, SessionRow
 from stretchcoach.history.stats import CALENDAR_WEEKS, Stats
 from stretchcoach.history.store import RecordedSession, format_utc
 from stretchcoach.render.styled import Piece, Styled
@@ -32,26 +26,6 @@ SHADE_STYLES = ("dim", "green", "green", "bold green", "bold green")
 LEGEND = "· none  ░ under 5 min  ▒ 5–10  ▓ 10–20  █ 20 or more"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BAR_WIDTH = 24
-
-CSV_COLUMNS = (
-    "session_id",
-    "started_at",
-    "ended_at",
-    "status",
-    "title",
-    "routine_id",
-    "generation",
-    "planned_seconds",
-    "session_active_seconds",
-    "check_in_before",
-    "check_in_after",
-    "position",
-    "exercise_id",
-    "exercise_name",
-    "targets",
-    "done",
-    "active_seconds",
-)
 
 
 def session_json(recorded: RecordedSession) -> dict[str, Any]:
@@ -80,17 +54,6 @@ def session_json(recorded: RecordedSession) -> dict[str, Any]:
             for e in result.exercises
         ],
     }
-
-
-def export_json(sessions: Iterable[RecordedSession]) -> Generator[str, None, None]:
-    """The JSON export: the same text as json.dumps(history_json(...), indent=2), one
-    session at a time."""
-    opened = False
-    for recorded in sessions:
-        text = json.dumps(session_json(recorded), indent=2, ensure_ascii=False)
-        yield (",\n  " if opened else "[\n  ") + text.replace("\n", "\n  ")
-        opened = True
-    yield "\n]\n" if opened else "[]\n"
 
 
 def history_json(sessions: Iterable[RecordedSession]) -> list[dict[str, Any]]:
@@ -266,88 +229,3 @@ def stats_view(stats: Stats) -> Styled:
         parts += [("bold", "Minutes by area"), "\n", *area_bars(stats).pieces, "\n"]
     parts += [("bold", "Last 12 weeks"), "\n", *heatmap(stats.calendar, stats.today).pieces]
     return Styled(parts)
-
-
-def export_csv(
-    sessions: Iterable[tuple[SessionRow, Sequence[ExerciseRow]]],
-) -> Generator[str, None, None]:
-    """The CSV export, header first, a chunk of lines at a time: a line per exercise of each
-    session (CSV_COLUMNS), one for a session without any.
-
-    The text is what csv.writer (lineterminator "\\n") writes for these values, built with
-    f-strings from the stored rows: csv.writer's loop over every character, and a model
-    object per session, cost more than the rest of the export together.
-    """
-    yield ",".join(map(csv_cell, CSV_COLUMNS)) + "\n"
-    # Times are stored as format_utc writes them and the generation as json.dumps(...,
-    # sort_keys=True) does: their stored text is their text here.
-    cells = _Cells(csv_cell)
-    areas = _Cells(lambda stored: csv_cell(";".join(rows.targets(stored))))
-    lines: list[str] = []
-    for session, exercises in sessions:
-        sid, started, ended, status, title, routine, generation, planned, before, after, _ = session
-        head = (
-            f"{sid},{started},{ended},{status},{cells[title]},{cells[routine]},"
-            f"{cells[generation]},{planned},{tenths(sum(map(_SECONDS, exercises)))},"
-            f"{'' if before is None else before},{'' if after is None else after},"
-        )
-        if not exercises:
-            lines.append(head + ",,,,,\n")
-        for position, (_, exercise_id, name, targets, done, seconds) in enumerate(exercises, 1):
-            rounded = f"{seconds:.1f}" if -_FIXED < seconds < _FIXED else tenths(seconds)
-            lines.append(
-                f"{head}{position},{cells[exercise_id]},{cells[name]},{areas[targets]},"
-                f"{'true' if done else 'false'},{rounded}\n"
-            )
-        if len(lines) >= _CHUNK_LINES:
-            yield "".join(lines)
-            lines.clear()
-    yield "".join(lines)
-
-
-# The session's active seconds: the sum of its exercises', in order, as SessionResult has it.
-_SECONDS = itemgetter(5)
-# Lines joined into one write, about 130 bytes each.
-_CHUNK_LINES = 2000
-# Under this, f"{x:.1f}" is the text of round(x, 1): both are correctly rounded, half to even.
-# Beyond it (millions of years), the float nearest a tenth can print otherwise.
-_FIXED = 1e14
-
-
-def tenths(seconds: float) -> str:
-    """Seconds rounded to 0.1, as csv.writer writes round(float(seconds), 1)."""
-    if -_FIXED < seconds < _FIXED:
-        return f"{seconds:.1f}"
-    return str(round(float(seconds), 1))
-
-
-# csv.writer quotes a field only if it holds one of these (a lone \r: from Python 3.11.9, 3.12.3).
-_QUOTED = re.compile('[,"\r\n]')
-
-
-def csv_cell(text: str | None) -> str:
-    """One text field as csv.writer writes it within a row: None as nothing, quoted if needed."""
-    if text is None:
-        return ""
-    if _QUOTED.search(text) is None:
-        return text
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow((text, ""))  # not alone: "" is quoted then
-    return buffer.getvalue()[:-2]
-
-
-class _Cells(dict[Any, str]):
-    """Fields by stored value, each formatted once; emptied when large, so memory stays flat
-    (a history has few distinct titles, exercises and target lists, but may have many)."""
-
-    LIMIT = 4096
-
-    def __init__(self, make: Callable[[Any], str]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, stored: Any) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[stored] = found = self._make(stored)
-        return found
