@@ -29,6 +29,7 @@ from stretchcoach.render.export import (
     csv_cell,
     export_csv,
     export_json,
+    indented,
     tenths,
 )
 from stretchcoach.render.history import history_json
@@ -243,7 +244,11 @@ def test_a_cell_alone_that_is_empty_is_not_quoted() -> None:
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def test_the_json_is_json_dumps_of_history_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pieces", [1, 20_000])
+def test_the_json_is_json_dumps_of_history_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: int
+) -> None:
+    monkeypatch.setattr(view, "_CHUNK_PIECES", pieces)
     with open_history(tmp_path / "history.sqlite3") as history:
         for session in tricky():
             history.record(session)
@@ -254,6 +259,35 @@ def test_the_json_is_json_dumps_of_history_json(tmp_path: Path) -> None:
 
 def test_the_json_of_no_sessions_is_an_empty_list() -> None:
     assert "".join(export_json([])) == "[]\n"
+
+
+class Text(str):
+    pass
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.builds(Text),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text() | st.integers() | st.floats() | st.none(), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(json_values, st.sampled_from(["\n", "\n  ", "\n      "]))
+def test_indented_is_json_dumps_with_an_indent(value: object, newline: str) -> None:
+    out: list[str] = []
+    indented(value, out, newline)
+    expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
+    assert "".join(out) == expected
+
+
+def test_indented_refuses_what_json_refuses() -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        indented({"when": dt.date(2024, 5, 1)}, [])
 
 
 # --- the command ------------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Generator, Iterable, Sequence
+from itertools import repeat
+from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
@@ -126,11 +129,79 @@ class _Cells(dict[Any, str]):
 
 
 def export_json(sessions: Iterable[RecordedSession]) -> Generator[str, None, None]:
-    """The JSON export: the same text as json.dumps(history_json(...), indent=2), one
-    session at a time."""
+    """The JSON export, a chunk at a time: the text of json.dumps(history_json(sessions),
+    indent=2, ensure_ascii=False), sessions oldest first."""
+    out: list[str] = []
     opened = False
     for recorded in sessions:
-        text = json.dumps(session_json(recorded), indent=2, ensure_ascii=False)
-        yield (",\n  " if opened else "[\n  ") + text.replace("\n", "\n  ")
+        out.append(",\n  " if opened else "[\n  ")
         opened = True
-    yield "\n]\n" if opened else "[]\n"
+        indented(session_json(recorded), out, "\n  ")
+        if len(out) >= _CHUNK_PIECES:
+            yield "".join(out)
+            out.clear()
+    out.append("\n]\n" if opened else "[]\n")
+    yield "".join(out)
+
+
+# Pieces of JSON text joined into one write: about 100 a session.
+_CHUNK_PIECES = 20_000
+
+
+def indented(value: Any, out: list[str], newline: str = "\n") -> None:
+    """Append json.dumps(value, indent=2, ensure_ascii=False)'s text to out, nested under
+    newline (a line break and the indent so far).
+
+    json runs its pure-Python encoder when asked to indent, a generator per container and
+    a call per value: most of the JSON export's time. Here a value of a plain JSON type costs
+    a lookup, and anything else (empty, a subclass, keys that are not text, what JSON cannot
+    hold) is left to json.dumps itself.
+    """
+    text = _SCALARS.get(type(value))
+    if text is not None:
+        out.append(text(value))
+        return
+    kind = type(value)
+    if (kind is list or kind is tuple) and value:
+        inner = newline + "  "
+        out.append("[")
+        for n, item in enumerate(value):
+            text = _SCALARS.get(type(item))
+            if text is not None:
+                out.append(f"{',' if n else ''}{inner}{text(item)}")
+            else:
+                out.append(f"{',' if n else ''}{inner}")
+                indented(item, out, inner)
+        out.append(newline + "]")
+    elif kind is dict and value and all(map(isinstance, value, repeat(str))):
+        inner = newline + "  "
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            text = _SCALARS.get(type(item))
+            if text is not None:
+                out.append(f"{',' if n else ''}{inner}{_json_string(key)}: {text(item)}")
+            else:
+                out.append(f"{',' if n else ''}{inner}{_json_string(key)}: ")
+                indented(item, out, inner)
+        out.append(newline + "}")
+    else:
+        out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+_json_string = encode_basestring  # what json.dumps(ensure_ascii=False) uses, in C
+# The text of a value of each plain JSON type, as json.dumps writes it.
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _json_string,
+    int: int.__repr__,
+    float: _json_float,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): {None: "null"}.__getitem__,
+}
