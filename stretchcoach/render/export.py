@@ -69,6 +69,7 @@ def export_csv(
         if not exercises:
             lines.append(head + ",,,,,\n")
         for position, (_, exercise_id, name, targets, done, seconds) in enumerate(exercises, 1):
+            # tenths(seconds), its common case inline: a call a row would cost more.
             rounded = f"{seconds:.1f}" if -_FIXED < seconds < _FIXED else tenths(seconds)
             lines.append(
                 f"{head}{position},{cells[exercise_id]},{cells[name]},{areas[targets]},"
