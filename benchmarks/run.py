@@ -253,7 +253,7 @@ SELECT s.id AS session_id, s.started_at, s.ended_at, s.status, s.title,
        COALESCE(s.check_in_before, '') AS check_in_before,
        COALESCE(s.check_in_after, '') AS check_in_after, e.position + 1 AS position,
        e.exercise_id, e.name AS exercise_name,
-       replace(replace(replace(e.targets, '["', ''), '"]', ''), '","', ';') AS targets,
+       replace(replace(replace(e.targets, '["', ''), '"]', ''), '", "', ';') AS targets,
        CASE e.done WHEN 1 THEN 'true' ELSE 'false' END AS done,
        round(e.active_seconds, 1) AS active_seconds
 FROM sessions AS s LEFT JOIN session_exercises AS e ON e.session_id = s.id

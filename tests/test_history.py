@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from stretchcoach.errors import HistoryError
+from stretchcoach.history import rows
 from stretchcoach.history import store as history_module
 from stretchcoach.history.migrations import MIGRATIONS, SCHEMA_VERSION, Migration
 from stretchcoach.history.stats import digest
@@ -491,10 +492,41 @@ def test_recording_the_same_session_id_twice_stores_it_once(db_path: Path) -> No
 def test_each_session_reads_every_session_oldest_first_a_page_at_a_time(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history_module, "PAGE", 3)
+    monkeypatch.setattr(rows, "PAGE", 3)
     with open_history(db_path) as history:
         for n in range(8):  # two share a start time: the row id breaks the tie
             history.record(session(at(2024, 5, 1 + n // 2 * 2, 9), title=f"s{n}"))
         titles = [s.result.title for s in history.each_session()]
         assert [s.result.title for s in history.all_sessions()] == titles
     assert titles == [f"s{n}" for n in range(8)]
+
+
+def test_sessions_read_back_with_their_own_exercises_in_any_order(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rows, "PAGE", 2)  # sessions' exercises across pages of the join
+    recorded = []
+    with open_history(db_path) as history:
+        for n, day in enumerate((3, 1, 3, 2, 1)):  # two ties in start time
+            result = session(at(2024, 5, day, 9), minutes=n + 1, title=f"s{n}")
+            if n == 2:
+                result = result._replace(exercises=())
+            history.record(result)
+            recorded.append(result)
+        everything = history.all_sessions()
+        newest = history.sessions(limit=3, since=at(2024, 5, 2, 9))
+    assert [s.result.title for s in everything] == ["s1", "s4", "s3", "s0", "s2"]
+    assert [s.result.title for s in newest] == ["s2", "s0", "s3"]
+    assert [without_id(s.result) for s in everything] == [recorded[n] for n in (1, 4, 3, 0, 2)]
+    assert [s.id for s in newest] == [3, 1, 4]
+
+
+def test_a_read_stopped_half_way_leaves_no_transaction_open(db_path: Path) -> None:
+    with open_history(db_path) as history:
+        for day in (1, 2):
+            history.record(session(at(2024, 5, day, 9)))
+        reading = history.each_session()
+        next(reading)
+        del reading
+        history.record(session(at(2024, 5, 3, 9)))  # BEGIN IMMEDIATE: no read still open
+        assert history.count() == 3

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
@@ -19,11 +17,13 @@ from stretchcoach.cli.base import JsonOption, app, out_console, print_json, say
 from stretchcoach.cli.env import of as environment
 
 if TYPE_CHECKING:
-    from stretchcoach.history.store import History, RecordedSession
+    from stretchcoach.history.store import History
     from stretchcoach.paths import Paths
 
 # The views and stats are imported inside the commands: they pull in Rich, and every other
 # command's start-up would pay for it (`list` must start as fast as termdown).
+
+T = TypeVar("T")
 
 NOTHING_YET = "no sessions recorded yet; start one with: stretchcoach run desk-break"
 
@@ -203,59 +203,46 @@ def export(
       stretchcoach export > sessions.csv
       stretchcoach export --format json --output sessions.json
     """
-    from stretchcoach.render.history import CSV_COLUMNS, csv_rows, session_json
+    from stretchcoach.render.export import export_csv, export_json
 
     store = _open_existing(environment(ctx).paths)
-    sessions: Iterable[RecordedSession] = () if store is None else store.each_session()
-    counted = _Counted(sessions)
+    counted: _Counted[Any]
+    if format_ is ExportFormat.csv:
+        counted = _Counted(() if store is None else store.each_session_rows())
+        chunks = export_csv(counted)
+    else:
+        counted = _Counted(() if store is None else store.each_session())
+        chunks = export_json(counted)
     try:
         if output is None:
-            _stream(format_, counted, sys.stdout, CSV_COLUMNS, csv_rows, session_json)
+            _write(chunks, sys.stdout)
         else:
             with replacing(output, durable=False) as file:
-                _stream(format_, counted, file, CSV_COLUMNS, csv_rows, session_json)
+                _write(chunks, file)
             noun = "session" if counted.count == 1 else "sessions"
             _say(f"wrote {counted.count} {noun} to {output}")
     finally:
+        chunks.close()  # ends the read before the store closes
         if store is not None:
             store.close()
     if not counted.count:
         _say(NOTHING_YET)
 
 
-class _Counted:
+class _Counted(Generic[T]):
     """Sessions passed through one at a time, counted on the way."""
 
-    def __init__(self, sessions: Iterable[RecordedSession]) -> None:
+    def __init__(self, sessions: Iterable[T]) -> None:
         self.sessions = sessions
         self.count = 0
 
-    def __iter__(self) -> Iterator[RecordedSession]:
-        for recorded in self.sessions:
+    def __iter__(self) -> Iterator[T]:
+        for session in self.sessions:
             self.count += 1
-            yield recorded
+            yield session
 
 
-def _stream(
-    format_: ExportFormat,
-    sessions: Iterable[RecordedSession],
-    file: IO[str],
-    columns: Sequence[str],
-    csv_rows: Callable[[Iterable[RecordedSession]], Iterator[list[object]]],
-    session_json: Callable[[RecordedSession], dict[str, Any]],
-) -> None:
-    """Write each session as it is read: memory stays flat however long the history."""
-    if format_ is ExportFormat.csv:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(columns)
-        for row in csv_rows(sessions):
-            writer.writerow(row)
-        return
-    # The same text as json.dumps(list, indent=2), one element at a time.
-    opened = False
-    for recorded in sessions:
-        text = json.dumps(session_json(recorded), indent=2, ensure_ascii=False)
-        file.write(",\n  " if opened else "[\n  ")
-        file.write(text.replace("\n", "\n  "))
-        opened = True
-    file.write("\n]\n" if opened else "[]\n")
+def _write(chunks: Iterable[str], file: IO[str]) -> None:
+    """Write each chunk as it is made: memory stays flat however long the history."""
+    for chunk in chunks:
+        file.write(chunk)

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from stretchcoach.errors import HistoryError
+from stretchcoach.history import rows
 from stretchcoach.history.connection import (
     BUSY_TIMEOUT_MS,
     Damaged,
@@ -28,16 +28,8 @@ from stretchcoach.model import ExerciseResult, SessionResult, SessionStatus
 
 __all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "History", "RecordedSession", "open_history"]
 
-_SELECT_SESSIONS = (
-    "SELECT id, started_at, ended_at, status, title, routine_id, generation,"
-    " planned_seconds, check_in_before, check_in_after, session_id FROM sessions "
-)
-
 # Connections History.leave() hands to the process's end (Python < 3.12).
 _LEFT_OPEN: list[sqlite3.Connection] = []
-
-# Sessions read at a time when streaming: memory stays flat however long the history.
-PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,15 +255,11 @@ class History:
         self, limit: int | None = None, since: dt.datetime | None = None
     ) -> list[RecordedSession]:
         """Sessions started at or after since (aware), newest first, at most limit of them."""
-        where, params = "", list[object]()
-        if since is not None:
-            where = "WHERE started_at >= ?"
-            params.append(format_utc(since))
-        tail = ""
-        if limit is not None:
-            tail = "LIMIT ?"
-            params.append(int(limit))
-        return self._load(f"{where} ORDER BY started_at DESC, id DESC {tail}", params)
+        where = "" if since is None else "WHERE s.started_at >= ?"
+        params = () if since is None else (format_utc(since),)
+        with self._errors():
+            found = rows.read(self._db, where, params, newest_first=True, limit=limit)
+            return [_recorded(session, exercises) for session, exercises in found]
 
     def all_sessions(self) -> list[RecordedSession]:
         """Every session, oldest first."""
@@ -279,10 +267,13 @@ class History:
 
     def each_session(self) -> Iterator[RecordedSession]:
         """Every session, oldest first, read a page at a time: memory stays flat."""
+        for session, exercises in self.each_session_rows():
+            yield _recorded(session, exercises)
+
+    def each_session_rows(self) -> Iterator[tuple[rows.SessionRow, list[rows.ExerciseRow]]]:
+        """Every session as stored, oldest first, with its exercises' rows (history/rows.py)."""
         with self._errors():
-            cursor = self._db.execute(_SELECT_SESSIONS + "ORDER BY started_at, id")
-            while rows := cursor.fetchmany(PAGE):
-                yield from self._sessions_from(rows)
+            yield from rows.read(self._db)
 
     def active_seconds_since(self, since: dt.datetime) -> float:
         """The active seconds of the sessions started at or after since (aware), summed in SQL."""
@@ -311,63 +302,6 @@ class History:
                 return aggregate.digest_kept(self._db, tz, kept)
             return aggregate.digest(self._db, tz)
 
-    def _load(self, clause: str, params: list[object]) -> list[RecordedSession]:
-        with self._errors():
-            rows = self._db.execute(_SELECT_SESSIONS + clause, params).fetchall()
-            return self._sessions_from(rows)
-
-    def _sessions_from(self, rows: list[Any]) -> list[RecordedSession]:
-        exercises = self._exercises([row[0] for row in rows])
-        return [
-            RecordedSession(
-                id=row[0],
-                result=SessionResult(
-                    started_at=parse_utc(row[1]),
-                    ended_at=parse_utc(row[2]),
-                    status=SessionStatus(row[3]),
-                    title=row[4],
-                    routine_id=row[5],
-                    generation=None if row[6] is None else json.loads(row[6]),
-                    planned_seconds=row[7],
-                    check_in_before=row[8],
-                    check_in_after=row[9],
-                    exercises=tuple(exercises.get(row[0], ())),
-                    session_id=row[10],
-                ),
-            )
-            for row in rows
-        ]
-
-    def _exercises(self, ids: list[int]) -> dict[int, list[ExerciseResult]]:
-        found: dict[int, list[ExerciseResult]] = {}
-        if not ids:
-            return found
-        query = (
-            "SELECT session_id, exercise_id, name, targets, done, active_seconds"
-            " FROM session_exercises {} ORDER BY session_id, position"
-        )
-        if len(ids) <= 500:
-            marks = ", ".join("?" * len(ids))
-            cursor = self._db.execute(query.format(f"WHERE session_id IN ({marks})"), ids)
-        else:  # most of the table: one scan beats a huge IN list
-            cursor = self._db.execute(query.format(""))
-        wanted = set(ids)
-        parsed: dict[str, tuple[str, ...]] = {}  # few distinct target lists: parse each once
-        for session_id, exercise_id, name, targets, done, seconds in cursor:
-            if session_id in wanted:
-                if targets not in parsed:
-                    parsed[targets] = tuple(json.loads(targets))
-                found.setdefault(session_id, []).append(
-                    ExerciseResult(
-                        exercise_id=exercise_id,
-                        name=name,
-                        targets=parsed[targets],
-                        done=bool(done),
-                        active_seconds=seconds,
-                    )
-                )
-        return found
-
     def _rollback(self) -> None:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
@@ -379,3 +313,32 @@ class History:
             yield
         except sqlite3.Error as error:
             raise as_history_error(error, self.path) from None
+
+
+def _recorded(session: rows.SessionRow, exercises: list[rows.ExerciseRow]) -> RecordedSession:
+    """A session's stored rows as the model."""
+    return RecordedSession(
+        id=session[0],
+        result=SessionResult(
+            started_at=parse_utc(session[1]),
+            ended_at=parse_utc(session[2]),
+            status=SessionStatus(session[3]),
+            title=session[4],
+            routine_id=session[5],
+            generation=None if session[6] is None else json.loads(session[6]),
+            planned_seconds=session[7],
+            check_in_before=session[8],
+            check_in_after=session[9],
+            exercises=tuple(
+                ExerciseResult(
+                    exercise_id=e[1],
+                    name=e[2],
+                    targets=rows.targets(e[3]),
+                    done=bool(e[4]),
+                    active_seconds=e[5],
+                )
+                for e in exercises
+            ),
+            session_id=session[10],
+        ),
+    )

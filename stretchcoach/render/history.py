@@ -1,10 +1,10 @@
-"""How the history and the stats look: Rich renderables, JSON-ready dicts and CSV rows."""
+"""How the history and the stats look: Rich renderables and JSON-ready dicts (the export:
+render/export.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stretchcoach.history.stats import CALENDAR_WEEKS, Stats
@@ -26,26 +26,6 @@ SHADE_STYLES = ("dim", "green", "green", "bold green", "bold green")
 LEGEND = "· none  ░ under 5 min  ▒ 5–10  ▓ 10–20  █ 20 or more"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BAR_WIDTH = 24
-
-CSV_COLUMNS = (
-    "session_id",
-    "started_at",
-    "ended_at",
-    "status",
-    "title",
-    "routine_id",
-    "generation",
-    "planned_seconds",
-    "session_active_seconds",
-    "check_in_before",
-    "check_in_after",
-    "position",
-    "exercise_id",
-    "exercise_name",
-    "targets",
-    "done",
-    "active_seconds",
-)
 
 
 def session_json(recorded: RecordedSession) -> dict[str, Any]:
@@ -249,34 +229,3 @@ def stats_view(stats: Stats) -> Styled:
         parts += [("bold", "Minutes by area"), "\n", *area_bars(stats).pieces, "\n"]
     parts += [("bold", "Last 12 weeks"), "\n", *heatmap(stats.calendar, stats.today).pieces]
     return Styled(parts)
-
-
-def csv_rows(sessions: Iterable[RecordedSession]) -> Iterator[list[object]]:
-    """One row per exercise of each session (CSV_COLUMNS); a session without any gets one row."""
-    for recorded in sessions:
-        result = recorded.result
-        head: list[object] = [
-            recorded.id,
-            format_utc(result.started_at),
-            format_utc(result.ended_at),
-            result.status.value,
-            result.title,
-            result.routine_id or "",
-            "" if result.generation is None else json.dumps(result.generation, sort_keys=True),
-            result.planned_seconds,
-            round(float(result.active_seconds), 1),
-            "" if result.check_in_before is None else result.check_in_before,
-            "" if result.check_in_after is None else result.check_in_after,
-        ]
-        if not result.exercises:
-            yield [*head, "", "", "", "", "", ""]
-        for position, e in enumerate(result.exercises, start=1):
-            yield [
-                *head,
-                position,
-                e.exercise_id,
-                e.name,
-                ";".join(e.targets),
-                "true" if e.done else "false",
-                round(float(e.active_seconds), 1),
-            ]
