@@ -53,7 +53,7 @@ class ExactChecker(Checker):
         if not isinstance(node, Seq):
             self.wrong(node, key, f"a list, e.g. {self.example_list(key)}")
             return None
-        out = [self.text_exact(item, f"each of {key}") for item in node.items]
+        out = [self.text_exact(item, f"each of {key}") for item in node]
         if any(v is None for v in out):
             return None
         return self.share(tuple(v for v in out if v is not None))
@@ -64,7 +64,7 @@ class ExactChecker(Checker):
         if not isinstance(node, Seq):
             self.wrong(node, key, f"a list, e.g. {self.example_list(key)}")
             return None
-        out = [self.choice_exact(item, key, choices, noun) for item in node.items]
+        out = [self.choice_exact(item, key, choices, noun) for item in node]
         if any(v is None for v in out):
             return None
         return self.share(tuple(v for v in out if v is not None))
@@ -195,7 +195,10 @@ SCALARS = st.one_of(
     st.just(""),
 )
 FLOW = st.lists(SCALARS, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
-KEYS = st.one_of(st.sampled_from([*EXERCISE_KEYS, "nmae", "targets"]), st.just("'id'"))
+KEYS = st.one_of(
+    st.sampled_from([*EXERCISE_KEYS, "nmae", "targets"]),
+    st.sampled_from(["'id'", '"name"', "[]", "[id]", "{}", "{id: a}", "~"]),
+)
 SOURCE = st.lists(
     st.tuples(st.sampled_from([*SOURCE_KEYS, "title", "tilte"]), SCALARS), max_size=5
 ).map(lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}")

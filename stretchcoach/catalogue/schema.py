@@ -81,7 +81,7 @@ class Checker(Values):
             self.wrong(node, key, f"a list of {key}")
             return []
         out: list[tuple[Any, Node]] = []
-        for item in node.items:
+        for item in node:
             if isinstance(item, Built):  # checked as it was read (item_of)
                 if item.value is not None:
                     out.append((item.value, item))
@@ -177,7 +177,7 @@ class Checker(Values):
         if type(node) is not Seq:
             self.wrong(node, "source", "a list of {title, publisher, says}")
             return None
-        if not node.items and self.require_source:
+        if not node and self.require_source:
             what = f"exercise {ident!r}" if ident else "exercise"
             self.file.problem(
                 node, f"{what} has no source; built-in exercises cite at least one article"
@@ -185,7 +185,7 @@ class Checker(Values):
             return None
         out = []
         text = self.text
-        for item in node.items:
+        for item in node:
             if type(item) is not Map:
                 self.wrong(item, "each source", "a mapping with title, publisher and says")
                 continue
@@ -203,7 +203,7 @@ class Checker(Values):
                 continue
             if title and publisher and says:
                 out.append(self.share(Source(title, publisher, says, url)))
-        return self.share(tuple(out)) if len(out) == len(node.items) else None
+        return self.share(tuple(out)) if len(out) == len(node) else None
 
     def routine(self, node: Map) -> Routine | None:
         before = len(self.file.problems)
@@ -226,10 +226,10 @@ class Checker(Values):
             node_items = values["items"]
             if not isinstance(node_items, Seq):
                 self.wrong(node_items, "items", "a list, e.g. [{exercise: neck-roll}]")
-            elif not node_items.items:
+            elif not node_items:
                 self.file.problem(node_items, f"{what} has no items; list at least one exercise")
             else:
-                for item in node_items.items:
+                for item in node_items:
                     built = self.item(item)
                     if built is not None:
                         items.append(built)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from stretchcoach import durations
@@ -76,7 +75,6 @@ EXAMPLES = {
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _INT = re.compile(r"[0-9]+")
-_first: Callable[[Any], str] = operator.itemgetter(0)
 # Catalogue text is one line of visible characters. Refused: C0/C1 controls (ESC starts
 # terminal escapes; tab is ordinary text), line breaks of every kind (a name or step drawn
 # on one line must stay one line), and invisible format characters: bidirectional controls
@@ -146,13 +144,10 @@ class Values:
 
     def fields(self, node: Map, allowed: dict[str, None], what: str) -> dict[str, Node]:
         """The mapping's values by key; unknown and duplicate keys are problems."""
-        flat = node.flat
-        try:  # scalar keys are tuples, their text first; a list or mapping cannot be indexed
-            out = dict(zip(map(_first, flat[::2]), flat[1::2], strict=True))
-        except TypeError:
-            return self.fields_exact(node, allowed, what)
+        pairs = zip(node[::2], node[1::2], strict=True)
+        out = {key[0]: value for key, value in pairs if type(key) is tuple}
         # Every key a scalar, none twice, all allowed: else the exact check finds which not.
-        if len(out) * 2 == len(flat) and out.keys() <= allowed.keys():
+        if len(out) * 2 == len(node) and out.keys() <= allowed.keys():
             return out
         return self.fields_exact(node, allowed, what)
 
@@ -355,7 +350,7 @@ class Values:
         out: list[str] = []
         ok = True
         setdefault = self.shared.setdefault
-        for item in node.items:
+        for item in node:
             # text()'s fast path, inline: most lists are steps and cautions, a few items each.
             if type(item) is tuple and (value := item[0]) not in NULLS:
                 value = value.strip()
@@ -377,7 +372,7 @@ class Values:
             return None
         out: list[str] = []
         ok = True
-        for item in node.items:
+        for item in node:
             value = self.choice(item, key, choices, noun)
             if value is None:
                 ok = False
