@@ -36,7 +36,8 @@ from stretchcoach.model import (
     Work,
 )
 
-# The keys an exercise must have (as a set, to check at once), and a source.
+# Keys that must be there, as sets to check at once: an exercise's, an exercise's when
+# sources are required (the built-in catalogue), and a source's.
 _REQUIRED = frozenset(("id", "name", "targets", "hold"))
 _SOURCED = _REQUIRED | {"source"}
 _CITED = frozenset(("title", "publisher", "says"))

@@ -122,9 +122,10 @@ class Values:
     """Typed readers of single nodes: text, slugs, choices, counts, durations; each problem
     is reported at its node and the reader returns None.
 
-    The readers most values go through (text, choice, texts, choices) first try a fast path
-    that accepts only what the exact check would accept, unchanged; anything else, and every
-    problem, goes through the exact check."""
+    The readers most values go through (fields, text, choice, texts, choices) first try a
+    fast path that accepts only what the exact check (fields_exact, text_exact, ...) would,
+    with the same result; anything else, and so every problem, goes through the exact check.
+    count and duration reuse what they read from the same text before."""
 
     def __init__(self, file: FileReport, require_source: bool) -> None:
         self.file = file

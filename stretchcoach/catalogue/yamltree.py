@@ -1,4 +1,4 @@
-"""YAML bytes -> a tree of nodes that keep their line and column; tags and aliases refused."""
+"""YAML bytes -> a tree of nodes that keep where they start; tags and aliases refused."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class Branch(list["Node"]):
     """A list or mapping: its children, and the parser's mark of where it starts.
 
     A list itself, so that building the tree appends each child straight to it: creating a
-    list costs a third of an object with __init__ (a catalogue has some 80,000 of them).
+    list costs under half what an object with __init__ does (a catalogue has some 80,000).
     """
 
     __slots__ = ("mark",)
