@@ -278,7 +278,7 @@ def test_each_item_of_a_top_level_list_is_handed_over_as_it_ends_and_replaced():
     assert seen == [("exercises", 3, 5), ("exercises", 5, 5), ("routines", 7, 5)]
     assert isinstance(root, Map)
     lists = [value for _, value in root.pairs if isinstance(value, Seq)]
-    assert [[(type(i).__name__, i.value) for i in s.items] for s in lists] == [  # type: ignore[attr-defined]
+    assert [[(type(i).__name__, i.value) for i in s] for s in lists] == [  # type: ignore[attr-defined]
         [("Built", "exercises"), ("Built", "exercises")],
         [("Built", "routines")],
     ]

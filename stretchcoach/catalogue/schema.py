@@ -15,7 +15,7 @@ from stretchcoach.catalogue.values import (
     Parsed,
     Values,
 )
-from stretchcoach.catalogue.yamltree import Built, Map, Node, Scalar, Seq, describe
+from stretchcoach.catalogue.yamltree import Built, Map, Node, Seq, describe, is_null, where
 from stretchcoach.model import (
     AREAS,
     DEFAULT_PREPARE,
@@ -27,6 +27,7 @@ from stretchcoach.model import (
     Dose,
     Exercise,
     Kind,
+    Origin,
     Position,
     Routine,
     RoutineItem,
@@ -35,6 +36,12 @@ from stretchcoach.model import (
     Work,
 )
 
+# Keys that must be there, as sets to check at once: an exercise's, an exercise's when
+# sources are required (the built-in catalogue), and a source's.
+_REQUIRED = frozenset(("id", "name", "targets", "hold"))
+_SOURCED = _REQUIRED | {"source"}
+_CITED = frozenset(("title", "publisher", "says"))
+
 
 class Checker(Values):
     """Types the tree by schema 1, collecting every problem instead of stopping."""
@@ -42,8 +49,8 @@ class Checker(Values):
     # -- records
 
     def document(self, root: Node | None) -> Parsed:
-        if root is None or (isinstance(root, Scalar) and root.null):
-            self.file.problem((1, 1), "the file is empty; a catalogue starts with `schema: 1`")
+        if root is None or is_null(root):
+            self.file.problem_at(1, 1, "the file is empty; a catalogue starts with `schema: 1`")
             return (), ()
         if not isinstance(root, Map):
             self.file.problem(
@@ -54,8 +61,8 @@ class Checker(Values):
         schema = values.get("schema")
         if schema is None:
             self.file.problem(root, "missing `schema: 1` at the top of the file")
-        elif not (isinstance(schema, Scalar) and schema.plain and schema.value.strip() == "1"):
-            if isinstance(schema, Scalar) and schema.value.strip() == "1":
+        elif not (isinstance(schema, tuple) and not schema[1] and schema[0].strip() == "1"):
+            if isinstance(schema, tuple) and schema[0].strip() == "1":
                 self.file.problem(schema, "schema must be the number 1; remove the quotes")
             else:
                 self.file.problem(
@@ -69,13 +76,13 @@ class Checker(Values):
         return tuple(e for e, _ in exercises), tuple(r for r, _ in routines)
 
     def records(self, node: Node | None, key: str, what: str, build: Any) -> list[Any]:
-        if node is None or (isinstance(node, Scalar) and node.null):
+        if node is None or is_null(node):
             return []  # `exercises:` with nothing under it yet
         if not isinstance(node, Seq):
             self.wrong(node, key, f"a list of {key}")
             return []
         out: list[tuple[Any, Node]] = []
-        for item in node.items:
+        for item in node:
             if isinstance(item, Built):  # checked as it was read (item_of)
                 if item.value is not None:
                     out.append((item.value, item))
@@ -90,10 +97,11 @@ class Checker(Values):
 
     def item_of(self, key: str, node: Map) -> Node:
         """An exercise or routine checked as soon as the parser has read it, its nodes dropped."""
-        build = {"exercises": self.exercise, "routines": self.routine}.get(key)
-        if build is None:
-            return node  # an unknown top-level key: reported, with its contents, by document
-        return Built(build(node), node.line, node.column)
+        if key == "exercises":
+            return Built(self.exercise(node), node.line, node.column)
+        if key == "routines":
+            return Built(self.routine(node), node.line, node.column)
+        return node  # an unknown top-level key: reported, with its contents, by document
 
     def unique_ids(
         self, exercises: list[tuple[Exercise, Node]], routines: list[tuple[Routine, Node]]
@@ -112,17 +120,16 @@ class Checker(Values):
                         "give each its own id",
                     )
                 else:
-                    seen[record.id] = (what, node.line)
+                    seen[record.id] = (what, where(node)[0])
 
     def exercise(self, node: Map) -> Exercise | None:
         before = len(self.file.problems)
         values = self.fields(node, EXERCISE_KEYS, "an exercise")
         ident = self.slug(values["id"], "id") if "id" in values else None
-        what = f"exercise {ident!r}" if ident else "exercise"
-        required: tuple[str, ...] = ("id", "name", "targets", "hold")
-        if self.require_source:
-            required += ("source",)
-        self.require(values, required, node, what)
+        required = _SOURCED if self.require_source else _REQUIRED
+        if not values.keys() >= required:
+            what = f"exercise {ident!r}" if ident else "exercise"
+            self.require(values, [k for k in EXERCISE_KEYS if k in required], node, what)
         name = self.text(values["name"], "name") if "name" in values else None
         targets = (
             self.choices(values["targets"], "targets", AREAS, "target")
@@ -150,7 +157,7 @@ class Checker(Values):
         equipment = self.texts(values["equipment"], "equipment") if "equipment" in values else ()
         steps = self.texts(values["steps"], "steps") if "steps" in values else ()
         cautions = self.texts(values["cautions"], "cautions") if "cautions" in values else ()
-        sources = self.sources(values["source"], what) if "source" in values else ()
+        sources = self.sources(values["source"], ident) if "source" in values else ()
         parts = (name, targets, hold, kind, position, sides, reps, sets, work, between, discreet)
         lists = (muscles, equipment, steps, cautions, sources)
         if len(self.file.problems) != before or ident is None or None in parts or None in lists:
@@ -159,59 +166,45 @@ class Checker(Values):
         assert muscles is not None and equipment is not None and steps is not None
         assert cautions is not None and sources is not None
         assert work is not None and between is not None and discreet is not None
+        # choice() checked the literal fields against KINDS, POSITIONS, SIDES and WORKS.
+        dose = Dose(hold[0], reps, sets, cast(Side, sides), hold[1], cast(Work, work), between[0])
         return Exercise(
-            id=ident,
-            name=name,
-            targets=targets,
-            dose=self.share(
-                Dose(
-                    hold=hold[0],
-                    reps=reps,
-                    sets=sets,
-                    sides=cast(Side, sides),  # choice() checked it against SIDES
-                    hold_text=hold[1],
-                    work=cast(Work, work),
-                    between=between[0],
-                )
-            ),
-            kind=cast(Kind, kind),
-            muscles=muscles,
-            position=cast(Position, position),
-            equipment=equipment,
-            steps=steps,
-            cautions=cautions,
-            sources=sources,
-            origin=self.file.origin(node),
-            discreet=bool(discreet),
-        )
+            ident, name, targets, self.share(dose), cast(Kind, kind), muscles,
+            cast(Position, position), equipment, steps, cautions, sources,
+            Origin(self.file.name, node.line, node.column), bool(discreet),
+        )  # fmt: skip
 
-    def sources(self, node: Node, what: str) -> tuple[Source, ...] | None:
-        if not isinstance(node, Seq):
+    def sources(self, node: Node, ident: str | None) -> tuple[Source, ...] | None:
+        if type(node) is not Seq:
             self.wrong(node, "source", "a list of {title, publisher, says}")
             return None
-        if not node.items and self.require_source:
+        if not node and self.require_source:
+            what = f"exercise {ident!r}" if ident else "exercise"
             self.file.problem(
                 node, f"{what} has no source; built-in exercises cite at least one article"
             )
             return None
         out = []
-        for item in node.items:
-            if not isinstance(item, Map):
+        text = self.text
+        for item in node:
+            if type(item) is not Map:
                 self.wrong(item, "each source", "a mapping with title, publisher and says")
                 continue
             values = self.fields(item, SOURCE_KEYS, "a source")
-            if not self.require(values, ("title", "publisher", "says"), item, "source"):
+            if not values.keys() >= _CITED and not self.require(
+                values, ("title", "publisher", "says"), item, "source"
+            ):
                 continue
-            title = self.text(values["title"], "title")
-            publisher = self.text(values["publisher"], "publisher")
-            says = self.text(values["says"], "says")
-            url = self.text(values["url"], "url") if "url" in values else None
+            title = text(values["title"], "title")
+            publisher = text(values["publisher"], "publisher")
+            says = text(values["says"], "says")
+            url = text(values["url"], "url") if "url" in values else None
             if url is not None and not url.startswith(("https://", "http://")):
                 self.file.problem(values["url"], f"url {url!r} must start with https:// or http://")
                 continue
             if title and publisher and says:
                 out.append(self.share(Source(title, publisher, says, url)))
-        return self.share(tuple(out)) if len(out) == len(node.items) else None
+        return self.share(tuple(out)) if len(out) == len(node) else None
 
     def routine(self, node: Map) -> Routine | None:
         before = len(self.file.problems)
@@ -234,10 +227,10 @@ class Checker(Values):
             node_items = values["items"]
             if not isinstance(node_items, Seq):
                 self.wrong(node_items, "items", "a list, e.g. [{exercise: neck-roll}]")
-            elif not node_items.items:
+            elif not node_items:
                 self.file.problem(node_items, f"{what} has no items; list at least one exercise")
             else:
-                for item in node_items.items:
+                for item in node_items:
                     built = self.item(item)
                     if built is not None:
                         items.append(built)
@@ -254,7 +247,7 @@ class Checker(Values):
         )
 
     def item(self, node: Node) -> RoutineItem | None:
-        if isinstance(node, Scalar) and not node.null:
+        if isinstance(node, tuple) and not is_null(node):
             # A bare id is shorthand for {exercise: id}.
             ident = self.slug(node, "exercise")
             return RoutineItem(ident, origin=self.file.origin(node)) if ident else None

@@ -8,7 +8,18 @@ from typing import Any, TypeVar
 
 from stretchcoach import durations
 from stretchcoach.catalogue.lookup import did_you_mean
-from stretchcoach.catalogue.yamltree import FileReport, Map, Node, Reported, Scalar, Seq, describe
+from stretchcoach.catalogue.yamltree import (
+    NULLS,
+    FileReport,
+    Map,
+    Node,
+    Reported,
+    Scalar,
+    Seq,
+    describe,
+    is_null,
+    where,
+)
 from stretchcoach.model import (
     Exercise,
     Routine,
@@ -21,14 +32,15 @@ MAX_SETS = 10
 T = TypeVar("T")
 Parsed = tuple[tuple[Exercise, ...], tuple[Routine, ...]]
 
-EXERCISE_KEYS = (
+# The keys each mapping allows, in the order messages list them (dicts: quick to search).
+EXERCISE_KEYS = dict.fromkeys((
     "id", "name", "kind", "targets", "muscles", "position", "equipment", "sides",
     "hold", "reps", "sets", "work", "between", "discreet", "steps", "cautions", "source",
-)  # fmt: skip
-ROUTINE_KEYS = ("id", "name", "summary", "prepare", "rest", "items")
-ITEM_KEYS = ("exercise", "hold", "reps", "sets", "sides", "between")
-SOURCE_KEYS = ("title", "publisher", "says", "url")
-TOP_KEYS = ("schema", "exercises", "routines")
+))  # fmt: skip
+ROUTINE_KEYS = dict.fromkeys(("id", "name", "summary", "prepare", "rest", "items"))
+ITEM_KEYS = dict.fromkeys(("exercise", "hold", "reps", "sets", "sides", "between"))
+SOURCE_KEYS = dict.fromkeys(("title", "publisher", "says", "url"))
+TOP_KEYS = dict.fromkeys(("schema", "exercises", "routines"))
 
 # What to write, shown in "missing" and "no value" messages.
 EXAMPLES = {
@@ -108,7 +120,12 @@ _YAML11_BOOLS = frozenset(
 
 class Values:
     """Typed readers of single nodes: text, slugs, choices, counts, durations; each problem
-    is reported at its node and the reader returns None."""
+    is reported at its node and the reader returns None.
+
+    The readers most values go through (fields, text, choice, texts, choices) first try a
+    fast path that accepts only what the exact check (fields_exact, text_exact, ...) would,
+    with the same result; anything else, and so every problem, goes through the exact check.
+    count and duration reuse what they read from the same text before."""
 
     def __init__(self, file: FileReport, require_source: bool) -> None:
         self.file = file
@@ -116,6 +133,9 @@ class Values:
         # Equal values share one object: a large catalogue repeats most of its text, and
         # sharing makes the cached pickle several times smaller and faster to load.
         self.shared: dict[Any, Any] = {}
+        # Durations and counts read so far, by text and bound: a catalogue repeats a few dozen.
+        self.durations: dict[tuple[str, int], tuple[int, str]] = {}
+        self.counts: dict[tuple[str, int], int] = {}
 
     def share(self, value: T) -> T:
         shared: T = self.shared.setdefault(value, value)
@@ -123,22 +143,30 @@ class Values:
 
     # -- structure
 
-    def fields(self, node: Map, allowed: Sequence[str], what: str) -> dict[str, Node]:
+    def fields(self, node: Map, allowed: dict[str, None], what: str) -> dict[str, Node]:
         """The mapping's values by key; unknown and duplicate keys are problems."""
+        pairs = zip(node[::2], node[1::2], strict=True)
+        out = {key[0]: value for key, value in pairs if type(key) is tuple}
+        # Every key a scalar, none twice, all allowed: else the exact check finds which not.
+        if len(out) * 2 == len(node) and out.keys() <= allowed.keys():
+            return out
+        return self.fields_exact(node, allowed, what)
+
+    def fields_exact(self, node: Map, allowed: dict[str, None], what: str) -> dict[str, Node]:
         out: dict[str, Node] = {}
-        first: dict[str, Node] = {}
+        first: dict[str, Scalar] = {}
         for key_node, value in node.pairs:
-            if not isinstance(key_node, Scalar):
+            if not isinstance(key_node, tuple):
                 if not isinstance(key_node, Reported):
                     self.file.problem(
                         key_node, f"keys must be plain words, not {describe(key_node)}"
                     )
                 continue
-            key = key_node.value
+            key = key_node[0]
             if key in first:
                 self.file.problem(
                     key_node,
-                    f"duplicate key {key!r} (first at line {first[key].line}); remove one",
+                    f"duplicate key {key!r} (first at line {where(first[key])[0]}); remove one",
                 )
                 continue
             first[key] = key_node
@@ -167,7 +195,7 @@ class Values:
     def wrong(self, node: Node, key: str, expected: str) -> None:
         if isinstance(node, Reported):
             return
-        if isinstance(node, Scalar) and node.null:
+        if is_null(node):
             self.file.problem(node, f"{key} has no value; write e.g. {EXAMPLES.get(key, expected)}")
         else:
             self.file.problem(node, f"{key} must be {expected}, not {describe(node)}")
@@ -175,10 +203,21 @@ class Values:
     # -- scalars
 
     def text(self, node: Node, key: str, *, required: bool = True) -> str | None:
-        if not isinstance(node, Scalar) or node.null:
+        if type(node) is tuple:
+            value = node[0]
+            if value not in NULLS:
+                value = value.strip()
+                # Printable: no control, line break or invisible character (see unsafe).
+                if value and value.isprintable():
+                    shared: str = self.shared.setdefault(value, value)
+                    return shared
+        return self.text_exact(node, key, required=required)
+
+    def text_exact(self, node: Node, key: str, *, required: bool = True) -> str | None:
+        if not isinstance(node, tuple) or is_null(node):
             self.wrong(node, key, "text")
             return None
-        value = node.value.strip()
+        value = node[0].strip()
         if not value:
             if required:
                 self.file.problem(node, f"{key} is empty; write e.g. {EXAMPLES.get(key, key)}")
@@ -214,6 +253,15 @@ class Values:
         return None
 
     def choice(self, node: Node, key: str, choices: Sequence[str], noun: str = "") -> str | None:
+        # Every choice is a slug, so a value that is one exactly is what text() would return.
+        if type(node) is tuple and node[0] in choices:
+            shared: str = self.shared.setdefault(node[0], node[0])
+            return shared
+        return self.choice_exact(node, key, choices, noun)
+
+    def choice_exact(
+        self, node: Node, key: str, choices: Sequence[str], noun: str = ""
+    ) -> str | None:
         value = self.text(node, key)
         if value is None:
             return None
@@ -221,7 +269,7 @@ class Values:
             return value
         options = ", ".join(choices[:-1]) + " or " + choices[-1]
         notes = []
-        if isinstance(node, Scalar) and node.plain and value in _YAML11_BOOLS:
+        if isinstance(node, tuple) and not node[1] and value in _YAML11_BOOLS:
             truth = value.lower() in ("yes", "on", "true", "y")
             notes.append(f"YAML 1.1 would read `{value}` as {'true' if truth else 'false'}")
         suggestion = did_you_mean(value, choices)
@@ -232,15 +280,22 @@ class Values:
         return None
 
     def count(self, node: Node, key: str, limit: int) -> int | None:
-        if not isinstance(node, Scalar) or node.null:
+        if type(node) is tuple and not node[1]:
+            known = self.counts.get((node[0], limit))
+            if known is not None:
+                return known
+        return self.count_exact(node, key, limit)
+
+    def count_exact(self, node: Node, key: str, limit: int) -> int | None:
+        if not isinstance(node, tuple) or is_null(node):
             self.wrong(node, key, "a whole number")
             return None
-        if not node.plain:
+        if node[1]:
             self.file.problem(
-                node, f"{key} must be a whole number; remove the quotes around {node.value!r}"
+                node, f"{key} must be a whole number; remove the quotes around {node[0]!r}"
             )
             return None
-        value = node.value.strip()
+        value = node[0].strip()
         # Leading zeros are read as decimal: `010` is 10, never YAML 1.1's octal 8.
         if not _INT.fullmatch(value):
             self.file.problem(node, f"{key} must be a whole number, not {value!r}")
@@ -254,14 +309,23 @@ class Values:
         if number > limit:
             self.file.problem(node, f"{key} must be at most {limit}, not {value}")
             return None
+        # Only a plain number read without a problem is kept: a problem is reported each time.
+        self.counts[node[0], limit] = number
         return number
 
     def duration(self, node: Node, key: str, minimum: int) -> tuple[int, str] | None:
         """Seconds and the text as written ("" when written as plain seconds)."""
-        if not isinstance(node, Scalar) or node.null:
+        if type(node) is tuple:
+            known = self.durations.get((node[0], minimum))
+            if known is not None:
+                return known
+        return self.duration_exact(node, key, minimum)
+
+    def duration_exact(self, node: Node, key: str, minimum: int) -> tuple[int, str] | None:
+        if not isinstance(node, tuple) or is_null(node):
             self.wrong(node, key, "a duration")
             return None
-        text = node.value.strip()
+        text = node[0].strip()
         try:
             seconds = durations.parse(text)
         except durations.DurationError as error:
@@ -276,24 +340,43 @@ class Values:
             unit = "second" if minimum == 1 else "seconds"
             self.file.problem(node, f"{key} must be at least {minimum} {unit}, not {text!r}")
             return None
-        return seconds, ("" if text.isdigit() else text)
+        # Only a duration read without a problem is kept: a problem is reported at each place.
+        read = self.durations[node[0], minimum] = (seconds, "" if text.isdigit() else text)
+        return read
 
     def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
-        if not isinstance(node, Seq):
+        if type(node) is not Seq:
             self.wrong(node, key, f"a list, e.g. {EXAMPLES.get(key, '[...]').split(': ', 1)[1]}")
             return None
-        out = [self.text(item, f"each of {key}") for item in node.items]
-        if any(v is None for v in out):
-            return None
-        return self.share(tuple(v for v in out if v is not None))
+        out: list[str] = []
+        ok = True
+        setdefault = self.shared.setdefault
+        for item in node:
+            # text()'s fast path, inline: most lists are steps and cautions, a few items each.
+            if type(item) is tuple and (value := item[0]) not in NULLS:
+                value = value.strip()
+                if value and value.isprintable():
+                    out.append(setdefault(value, value))
+                    continue
+            exact = self.text_exact(item, f"each of {key}")
+            if exact is None:
+                ok = False
+            else:
+                out.append(exact)
+        return self.share(tuple(out)) if ok else None
 
     def choices(
         self, node: Node, key: str, choices: Sequence[str], noun: str
     ) -> tuple[str, ...] | None:
-        if not isinstance(node, Seq):
+        if type(node) is not Seq:
             self.wrong(node, key, f"a list, e.g. {EXAMPLES[key].split(': ', 1)[1]}")
             return None
-        out = [self.choice(item, key, choices, noun) for item in node.items]
-        if any(v is None for v in out):
-            return None
-        return self.share(tuple(v for v in out if v is not None))
+        out: list[str] = []
+        ok = True
+        for item in node:
+            value = self.choice(item, key, choices, noun)
+            if value is None:
+                ok = False
+            else:
+                out.append(value)
+        return self.share(tuple(out)) if ok else None
