@@ -89,14 +89,7 @@ def list_(
       stretchcoach list --wide
     """
     from stretchcoach.catalogue.lookup import filter_exercises
-    from stretchcoach.render.catalogue import (
-        LIST_HEADERS,
-        LIST_NARROW,
-        exercise_json,
-        list_rows,
-        list_table,
-        plain_table,
-    )
+    from stretchcoach.render.catalogue import exercise_json, list_plain, list_screen
 
     loaded = _load(catalogue)
     found = filter_exercises(
@@ -115,13 +108,12 @@ def list_(
         say("No exercises match these filters; try fewer, or `stretchcoach list` for all.")
         return
     if is_terminal():
-        from stretchcoach.render.styled import terminal_width
+        from stretchcoach.render.styled import color_wanted, terminal_width
 
-        _show(list_table(list_rows(found), wide=wide, width=terminal_width()))
-    elif wide:
-        sys.stdout.write(plain_table(LIST_HEADERS, list_rows(found)))
+        width, color = terminal_width(), color_wanted(sys.stdout)
+        sys.stdout.write(list_screen(found, wide=wide, width=width, color=color))
     else:
-        sys.stdout.write(plain_table(LIST_NARROW, list_rows(found, wide=False)))
+        sys.stdout.write(list_plain(found, wide=wide))
 
 
 @app.command()
