@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Callable
@@ -153,6 +154,22 @@ def test_an_empty_list_is_a_friendly_line_and_exit_0(run: Callable[..., object],
     )
     result = run("list", "-c", str(cat), "--target", "legs", "--json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_list_leaves_the_garbage_collector_as_it_found_it(
+    run: Callable[..., object], cat: Path
+) -> None:
+    # list pauses the collector while it loads and draws; in-process callers get it back.
+    assert gc.isenabled()
+    assert run("list", "-c", str(cat)).exit_code == 0
+    assert run("list", "-c", str(cat), "--target", "upperback").exit_code == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run("list", "-c", str(cat)).exit_code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_an_unknown_target_suggests_and_exits_2(run: Callable[..., object], cat: Path) -> None:
