@@ -18,7 +18,8 @@ are stable:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
@@ -55,9 +56,9 @@ T = TypeVar("T")
 def dose_text(dose: Dose) -> str:
     """The dose in short: "30s", "2s × 10 each side", "10 reps of 2s, 3 sets"."""
     if dose.work == "reps":
-        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {format_seconds(dose.hold)}"
+        out = f"{dose.reps} rep{'' if dose.reps == 1 else 's'} of {_seconds_text(dose.hold)}"
     else:
-        out = describe(dose.hold, dose.hold_text)
+        out = _describe(dose.hold, dose.hold_text)
         if dose.reps > 1:
             out += f" × {dose.reps}"
     if dose.sides == "each":
@@ -87,6 +88,12 @@ def dose_words(dose: Dose) -> str:
     if dose.sets > 1:
         out += f"; {dose.sets} sets"
     return out
+
+
+# Pure functions of a few values that repeat across a large list: asked once per value.
+_clock = lru_cache(maxsize=4096)(format_clock)
+_describe = lru_cache(maxsize=4096)(describe)
+_seconds_text = lru_cache(maxsize=4096)(format_seconds)
 
 
 def exercise_seconds(dose: Dose, prepare: int = DEFAULT_PREPARE, rest: int = DEFAULT_REST) -> int:
@@ -188,7 +195,17 @@ def list_columns(
     exercises: Sequence[Exercise], *, wide: bool = True, inert: Callable[[str], str] = str
 ) -> list[list[str]]:
     """The list's cells column by column, in LIST_HEADERS order, or LIST_NARROW's unless wide;
-    `inert` (escape, say: it must leave printable text as it is) applied to every cell.
+    `inert` (escape, say: it must leave printable text as it is) applied to every cell."""
+    leading, doses, worded = _list_cells(exercises, wide=wide, inert=inert)
+    words = list(map(worded.__getitem__, doses))
+    return [*leading, list(map(_FIRST, words)), list(map(_SECOND, words))]
+
+
+def _list_cells(
+    exercises: Sequence[Exercise], *, wide: bool, inert: Callable[[str], str]
+) -> tuple[list[list[str]], list[Dose], dict[Dose, tuple[str, str]]]:
+    """The list's cells before the dose (id, name, and when wide targets and position) column
+    by column, each exercise's dose, and each distinct dose's text and time; all inert.
 
     Each column is a C-level map over the exercises, and the texts that repeat (doses,
     targets, positions) are made once each: 10,000 rows take a few milliseconds.
@@ -196,16 +213,14 @@ def list_columns(
     doses = list(map(_DOSE, exercises))
     # Doses are shared between exercises (the parser interns them): word each one once.
     worded = {
-        dose: (inert(dose_text(dose)), inert(format_clock(exercise_seconds(dose))))
+        dose: (inert(dose_text(dose)), inert(_clock(exercise_seconds(dose))))
         for dose in dict.fromkeys(doses)
     }
-    words = list(map(worded.__getitem__, doses))
-    columns = [_each(map(_ID_OF, exercises), inert), _each(map(_NAME, exercises), inert)]
+    leading = [_each(map(_ID_OF, exercises), inert), _each(map(_NAME, exercises), inert)]
     if wide:
-        columns += [_once(map(_TARGETS, exercises), lambda t: inert(", ".join(t)))]
-        columns += [_once(map(_POSITION, exercises), inert)]
-    columns += [list(map(_FIRST, words)), list(map(_SECOND, words))]
-    return columns
+        leading += [_once(map(_TARGETS, exercises), lambda t: inert(", ".join(t)))]
+        leading += [_once(map(_POSITION, exercises), inert)]
+    return leading, doses, worded
 
 
 def _each(texts: Iterable[str], inert: Callable[[str], str]) -> list[str]:
@@ -227,55 +242,67 @@ def list_rows(exercises: Sequence[Exercise], *, wide: bool = True) -> list[tuple
 
 
 def list_plain(exercises: Sequence[Exercise], *, wide: bool = False) -> str:
-    """The list for pipes and logs: `plain_table` of `list_rows`, built column by column."""
-    headers = LIST_HEADERS if wide else LIST_NARROW
-    return _text(headers, list_columns(exercises, wide=wide, inert=escape))
+    """The list for pipes and logs: what `plain_table` makes of `list_rows`."""
+    return _list_text(exercises, wide=wide, inert=escape)
 
 
 def list_screen(
     exercises: Sequence[Exercise], *, wide: bool = False, width: int | None = 80, color: bool
 ) -> str:
-    """The list for a terminal: what `list_table` of `list_rows` draws (`Styled.ansi`),
-    built column by column."""
-    headers = LIST_HEADERS if wide else LIST_NARROW
-    columns = list_columns(exercises, wide=wide, inert=lambda text: clean(escape(text)))
-    longest = [max(map(len, column), default=0) for column in columns]
-    widths = _fitted(headers, longest, width=None if wide else width, shrink=("name", "dose"))
-    for i, (fit, most) in enumerate(zip(widths, longest, strict=True)):
-        if most > fit:
-            columns[i] = [
-                cell if len(cell) <= fit else cell[: fit - 1] + "…" for cell in columns[i]
-            ]
-    return _text(headers, columns, widths, right=("time",), bold=color)
+    """The list for a terminal: what `list_table` of `list_rows` draws (`Styled.ansi`)."""
+    return _list_text(
+        exercises,
+        wide=wide,
+        inert=lambda text: clean(escape(text)),
+        width=None if wide else width,
+        screen=True,
+        bold=color,
+    )
 
 
-def _text(
-    headers: Sequence[str],
-    columns: Sequence[Sequence[str]],
-    widths: Sequence[int] | None = None,
+def _list_text(
+    exercises: Sequence[Exercise],
     *,
-    right: Collection[str] = (),
+    wide: bool,
+    inert: Callable[[str], str],
+    width: int | None = None,
+    screen: bool = False,
     bold: bool = False,
 ) -> str:
-    """The header and a line per row: cells padded to `widths` (the last not, unless
-    right-aligned), two spaces apart, trailing whitespace dropped.
+    """The list as `plain_table` (or, on a `screen`, `render.styled.table` within `width`)
+    lays it out, built column by column.
 
-    One %-format per line, mapped over the columns: padding each cell on its own, or a
-    str.format call per line, took half as long again.
+    Each line is one %-format of the cells before the dose and a tail made once per distinct
+    dose (its text padded, then its time: the last columns): a str.format call per line,
+    or padding each cell on its own, took half as long again.
     """
-    if widths is None:
-        widths = [
-            max(len(h), max(map(len, c), default=0)) for h, c in zip(headers, columns, strict=True)
-        ]
-    last = len(headers) - 1
-    line = "  ".join(
-        f"%{width}s" if header in right else "%s" if i == last else f"%-{width}s"
-        for i, (header, width) in enumerate(zip(headers, widths, strict=True))
-    )
-    head = (line % tuple(headers)).rstrip()
+    headers = LIST_HEADERS if wide else LIST_NARROW  # both end with the dose and the time
+    leading, doses, worded = _list_cells(exercises, wide=wide, inert=inert)
+    longest = [
+        *(max(map(len, column), default=0) for column in leading),
+        max((len(text) for text, _ in worded.values()), default=0),
+        max((len(time) for _, time in worded.values()), default=0),
+    ]
+    *fits, dose_fit, time_fit = _fitted(headers, longest, width=width, shrink=("name", "dose"))
+    if screen:  # cut what is over its width with "…", as `table` does
+        for i, fit in enumerate(fits):
+            if longest[i] > fit:
+                leading[i] = [_cut(cell, fit) for cell in leading[i]]
+        worded = {dose: (_cut(text, dose_fit), time) for dose, (text, time) in worded.items()}
+    # On a screen the time is right-aligned (`table`'s right=("time",)); in plain text the
+    # last column is not padded.
+    tail = f"%-{dose_fit}s  " + (f"%{time_fit}s" if screen else "%s")
+    tails = {dose: tail % words for dose, words in worded.items()}
+    line = "  ".join([*(f"%-{fit}s" for fit in fits), "%s"])
+    head = (line % (*headers[:-2], tail % headers[-2:])).rstrip()
     if bold and head:
         head = f"\x1b[{STYLES['bold']}m{head}\x1b[0m"
-    return "\n".join([head, *map(str.rstrip, map(line.__mod__, zip(*columns, strict=True)))]) + "\n"
+    rows = map(line.__mod__, zip(*leading, map(tails.__getitem__, doses), strict=True))
+    return "\n".join([head, *map(str.rstrip, rows)]) + "\n"
+
+
+def _cut(cell: str, fit: int) -> str:
+    return cell if len(cell) <= fit else cell[: fit - 1] + "…"
 
 
 def _fitted(
@@ -315,9 +342,13 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Columns padded with spaces, nothing cut or wrapped: for pipes, logs and grep."""
     if not "".join(["".join(row) for row in rows]).isprintable():  # one check for them all
         rows = [[escape(cell) for cell in row] for row in rows]
-    return _text(
-        headers, [list(column) for column in zip(*rows, strict=True)] or [[]] * len(headers)
-    )
+    widths = [len(h) for h in headers]
+    for i, column in enumerate(zip(*rows, strict=True)):
+        widths[i] = max(widths[i], max(map(len, column)))
+    # One %-format a line; the last column is not padded.
+    line = "  ".join([*(f"%-{w}s" for w in widths[:-1]), "%s"])
+    lines = [(line % tuple(headers)).rstrip(), *(line % tuple(row) for row in rows)]
+    return "\n".join(map(str.rstrip, lines)) + "\n"
 
 
 def list_table(
