@@ -603,9 +603,15 @@ def test_records_survive_packing_whatever_they_hold() -> None:
     plain = Exercise("a", "A", ("neck",), Dose(20))
     placed = plain._replace(id="b", origin=Origin("f.yaml", 7, 3), sources=(Source("t", "p", "s"),))
     routine = Routine("r", "R", (RoutineItem("a"), RoutineItem("b", hold=5, origin=Origin("f", 9))))
+    far = placed._replace(id="d", origin=Origin("f.yaml", 2**40, 1), discreet=True)
     for parsed in [
         ((plain, placed), (routine,)),
         ((placed, placed._replace(id="c", origin=Origin("g.yaml", 1))), ()),
+        (
+            (placed, far, placed._replace(id="e", discreet=1)),
+            (),
+        ),  # lines past 32 bits; 1 is not True
+        ((placed,), ()),
         ((), (routine._replace(origin=Origin("f", 8)),)),
         ((), ()),
     ]:

@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from stretchcoach import __version__
 from stretchcoach.catalogue import reading
@@ -172,37 +172,23 @@ def store(
 def pack(parsed: Parsed) -> tuple[Any, ...]:
     """The parsed file as plain data: exercises by column, routines as nested tuples."""
     exercises, routines = parsed
-    columns: list[Any] = [list(column) for column in zip(*exercises, strict=True)]
-    if not columns:
-        columns = [[] for _ in Exercise._fields]
-    columns[_DOSE] = _table(columns[_DOSE], tuple)
-    columns[_SOURCES] = _table(columns[_SOURCES], lambda sources: tuple(map(tuple, sources)))
-    origins = columns[_ORIGIN]
-    if None in origins:  # records made in code; the parser places every one
-        columns[_ORIGIN] = (False, tuple(map(_plain_origin, origins)))
-    else:  # by field, each a table: a file is named once, not once per exercise
-        fields = zip(*origins, strict=True)
-        columns[_ORIGIN] = (True, tuple(_table(field, _same) for field in fields))
-    return tuple(columns), tuple(map(_plain_routine, routines))
+    columns = list(zip(*exercises, strict=True)) or [()] * len(Exercise._fields)
+    packed = tuple(
+        _PACK[i](column) if i in _PACK else _column(column) for i, column in enumerate(columns)
+    )
+    return len(exercises), packed, tuple(map(_plain_routine, routines))
 
 
 def unpack(packed: Sequence[Any]) -> Parsed:
     """The records `pack` was given, rebuilt in bulk."""
-    columns, routines = packed
-    columns = list(columns)
+    count, columns, routines = packed
     if len(columns) != len(Exercise._fields):
         raise ValueError("the entry's columns do not match the exercise's fields")
-    table, picks = columns[_DOSE]
-    columns[_DOSE] = _picked(_records(Dose, table), picks)
-    table, picks = columns[_SOURCES]
-    columns[_SOURCES] = _picked(tuple(_records(Source, plain) for plain in table), picks)
-    by_field, origins = columns[_ORIGIN]
-    if by_field:
-        fields = zip(*(_picked(table, picks) for table, picks in origins), strict=True)
-        columns[_ORIGIN] = map(tuple.__new__, repeat(Origin), fields)
-    else:
-        columns[_ORIGIN] = map(_origin, origins)
-    exercises = _records(Exercise, zip(*columns, strict=True))
+    fields = (
+        _UNPACK[i](column, count) if i in _UNPACK else _values(column, count)
+        for i, column in enumerate(columns)
+    )
+    exercises = _records(Exercise, zip(*fields, strict=True))
     return exercises, tuple(map(_routine, routines))
 
 
@@ -212,14 +198,40 @@ def _records(kind: type[R], plain: Iterable[Sequence[Any]]) -> tuple[R, ...]:
     return tuple(map(tuple.__new__, repeat(kind), plain))
 
 
-def _table(values: Iterable[Any], plain: Callable[[Any], Any]) -> tuple[tuple[Any, ...], bytes]:
-    """Distinct values (made plain) and, for each value, its place among them: the places
-    as unsigned 32-bit numbers in one string of bytes, read back without an object each."""
+def _column(values: Sequence[Any]) -> tuple[str, Any]:
+    """A column of plain values in the form quickest to read back: one value and how often,
+    whole numbers as 32-bit bytes (no object each in the entry), or the values as they are."""
+    first = values[0] if values else None
+    if values and all(type(value) is type(first) and value == first for value in values):
+        return _SAME, first
+    if values and all(type(value) is int and 0 <= value < 1 << 32 for value in values):
+        return _INTS, _ints(values)
+    return _LIST, list(values)
+
+
+def _values(column: tuple[str, Any], count: int) -> Iterable[Any]:
+    """The values `_column` was given."""
+    kind, data = column
+    if kind == _SAME:
+        return repeat(data, count)
+    if kind == _INTS:
+        return memoryview(data).cast("I")
+    if kind == _LIST:
+        return cast("list[Any]", data)
+    raise ValueError(f"unknown column {kind!r}")
+
+
+def _ints(values: Iterable[int]) -> bytes:
     from array import array
 
+    return array("I", values).tobytes()
+
+
+def _table(values: Iterable[Any], plain: Callable[[Any], Any]) -> tuple[tuple[Any, ...], bytes]:
+    """Distinct values (made plain) and, for each value, its place among them (as bytes)."""
     places: dict[Any, int] = {}
-    picks = array("I", [places.setdefault(value, len(places)) for value in values])
-    return tuple(map(plain, places)), picks.tobytes()
+    picks = _ints([places.setdefault(value, len(places)) for value in values])
+    return tuple(map(plain, places)), picks
 
 
 def _picked(table: Sequence[T], picks: bytes) -> Iterator[T]:
@@ -227,8 +239,19 @@ def _picked(table: Sequence[T], picks: bytes) -> Iterator[T]:
     return map(table.__getitem__, memoryview(picks).cast("I"))
 
 
-def _same(value: T) -> T:
-    return value
+def _pack_origins(origins: Sequence[Origin | None]) -> tuple[bool, tuple[Any, ...]]:
+    if None in origins:  # records made in code; the parser places every one
+        return False, tuple(map(_plain_origin, origins))
+    # By field: a file named once, lines as numbers in bytes.
+    return True, tuple(map(_column, zip(*origins, strict=True)))
+
+
+def _unpack_origins(packed: tuple[bool, Any], count: int) -> Iterable[Origin | None]:
+    by_field, origins = packed
+    if not by_field:
+        return map(_origin, origins)
+    fields = zip(*(_values(field, count) for field in origins), strict=True)
+    return map(tuple.__new__, repeat(Origin), fields)
 
 
 def _plain_origin(origin: Origin | None) -> tuple[Any, ...] | None:
@@ -258,6 +281,20 @@ def _with(values: Sequence[Any], index: int, change: Callable[[Any], Any]) -> tu
     return tuple(out)
 
 
+_SAME, _INTS, _LIST = "same", "ints", "list"
 _DOSE, _SOURCES, _ORIGIN = map(Exercise._fields.index, ("dose", "sources", "origin"))
+# The exercise's fields that hold records: how each column is written and read back.
+_PACK: dict[int, Callable[[Sequence[Any]], Any]] = {
+    _DOSE: lambda doses: _table(doses, tuple),
+    _SOURCES: lambda sources: _table(sources, lambda each: tuple(map(tuple, each))),
+    _ORIGIN: _pack_origins,
+}
+_UNPACK: dict[int, Callable[[Any, int], Iterable[Any]]] = {
+    _DOSE: lambda packed, count: _picked(_records(Dose, packed[0]), packed[1]),
+    _SOURCES: lambda packed, count: _picked(
+        tuple(_records(Source, plain) for plain in packed[0]), packed[1]
+    ),
+    _ORIGIN: _unpack_origins,
+}
 _ROUTINE_ITEMS, _ROUTINE_ORIGIN = map(Routine._fields.index, ("items", "origin"))
 _ITEM_ORIGIN = RoutineItem._fields.index("origin")
