@@ -619,6 +619,17 @@ def test_records_survive_packing_whatever_they_hold() -> None:
         assert typed(catalogue_cache.unpack(packed)) == typed(parsed)
 
 
+def short_doses(entry: bytes) -> bytes:
+    """The entry with its key intact and every dose missing its last field."""
+    header = catalogue_cache.HEADER
+    key, checksum, (count, columns, routines) = marshal.loads(entry[len(header) :])
+    columns = list(columns)
+    index = Exercise._fields.index("dose")
+    table, picks = columns[index]
+    columns[index] = (tuple(dose[:-1] for dose in table), picks)
+    return header + marshal.dumps((key, checksum, (count, tuple(columns), routines)))
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -638,6 +649,7 @@ def test_records_survive_packing_whatever_they_hold() -> None:
         pytest.param(
             lambda entry: pickle.dumps(("key", None, ((), ())), protocol=5), id="version-4-pickle"
         ),
+        pytest.param(lambda entry: short_doses(entry), id="records-missing-a-field"),
     ],
 )
 def test_a_damaged_or_foreign_entry_is_rebuilt_silently(

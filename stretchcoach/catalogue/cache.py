@@ -5,8 +5,9 @@ start reads one file per catalogue file and never pays for PyYAML or the checker
 
 Why marshal and columns, not a pickle of the records: unpickling a NamedTuple calls its
 Python-level `__new__` once per object (two per exercise, with its origin), which was most of
-a warm 10,000-exercise load. Here the exercises are stored column by column (the doses,
-sources and origins each as a table of distinct values and a place in it per exercise) and
+a warm 10,000-exercise load. Here the exercises are stored column by column (doses and
+sources as tables of distinct records and a place in them per exercise; every other column,
+the origins' fields too, as one repeated value, 32-bit numbers in bytes, or a list) and
 rebuilt in bulk by C-level calls (`map`, `zip`, `tuple.__new__`).
 """
 
@@ -20,7 +21,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from stretchcoach import __version__
 from stretchcoach.catalogue import reading
@@ -198,6 +199,14 @@ def _records(kind: type[R], plain: Iterable[Sequence[Any]]) -> tuple[R, ...]:
     return tuple(map(tuple.__new__, repeat(kind), plain))
 
 
+def _checked(kind: type[R], table: Sequence[Sequence[Any]]) -> tuple[R, ...]:
+    """`_records` of a table of distinct records, each first checked to have kind's fields
+    (a damaged entry is rebuilt, never read as records missing a field)."""
+    if any(len(plain) != len(kind._fields) for plain in table):  # type: ignore[attr-defined]
+        raise ValueError(f"the entry's {kind.__name__} records do not match its fields")
+    return _records(kind, table)
+
+
 def _column(values: Sequence[Any]) -> tuple[str, Any]:
     """A column of plain values in the form quickest to read back: one value and how often,
     whole numbers as 32-bit bytes (no object each in the entry), or the values as they are."""
@@ -217,7 +226,8 @@ def _values(column: tuple[str, Any], count: int) -> Iterable[Any]:
     if kind == _INTS:
         return memoryview(data).cast("I")
     if kind == _LIST:
-        return cast("list[Any]", data)
+        values: list[Any] = data
+        return values
     raise ValueError(f"unknown column {kind!r}")
 
 
@@ -243,13 +253,16 @@ def _pack_origins(origins: Sequence[Origin | None]) -> tuple[bool, tuple[Any, ..
     if None in origins:  # records made in code; the parser places every one
         return False, tuple(map(_plain_origin, origins))
     # By field: a file named once, lines as numbers in bytes.
-    return True, tuple(map(_column, zip(*origins, strict=True)))
+    fields = list(zip(*origins, strict=True)) or [()] * len(Origin._fields)
+    return True, tuple(map(_column, fields))
 
 
 def _unpack_origins(packed: tuple[bool, Any], count: int) -> Iterable[Origin | None]:
     by_field, origins = packed
     if not by_field:
         return map(_origin, origins)
+    if len(origins) != len(Origin._fields):
+        raise ValueError("the entry's origins do not match their fields")
     fields = zip(*(_values(field, count) for field in origins), strict=True)
     return map(tuple.__new__, repeat(Origin), fields)
 
@@ -290,9 +303,9 @@ _PACK: dict[int, Callable[[Sequence[Any]], Any]] = {
     _ORIGIN: _pack_origins,
 }
 _UNPACK: dict[int, Callable[[Any, int], Iterable[Any]]] = {
-    _DOSE: lambda packed, count: _picked(_records(Dose, packed[0]), packed[1]),
+    _DOSE: lambda packed, count: _picked(_checked(Dose, packed[0]), packed[1]),
     _SOURCES: lambda packed, count: _picked(
-        tuple(_records(Source, plain) for plain in packed[0]), packed[1]
+        tuple(_checked(Source, plain) for plain in packed[0]), packed[1]
     ),
     _ORIGIN: _unpack_origins,
 }
