@@ -99,3 +99,19 @@ def test_a_narrow_terminal_cuts_the_name_with_an_ellipsis_to_fit() -> None:
         "\x1b[1mid         name            dose     time\x1b[0m\n"
         "chin-tuck  A very long n…  3s × 10  0:35\n"
     )
+
+
+def test_lines_that_would_end_in_blanks_are_still_trimmed(monkeypatch) -> None:
+    # A blank last column (no time) leaves the dose's padding at the end of the line: the
+    # one-format path is not taken, each line is trimmed as plain_table trims it.
+    from stretchcoach.render import catalogue
+
+    monkeypatch.setattr(catalogue, "_clock", lambda seconds: "")
+    shelf = [make_exercise("a", hold=3), make_exercise("bb", hold=3, reps=10)]
+    expected = reference_plain_table(LIST_NARROW, list_rows(shelf, wide=False))
+    assert (
+        list_plain(shelf)
+        == expected
+        == ("id  name  dose     time\na   A     3s\nbb  Bb    3s × 10\n")
+    )
+    assert list_screen(shelf, color=False) == list_table(list_rows(shelf)).ansi(False)
