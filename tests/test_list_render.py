@@ -115,3 +115,11 @@ def test_lines_that_would_end_in_blanks_are_still_trimmed(monkeypatch) -> None:
         == ("id  name  dose     time\na   A     3s\nbb  Bb    3s × 10\n")
     )
     assert list_screen(shelf, color=False) == list_table(list_rows(shelf)).ansi(False)
+
+
+def test_the_quick_printable_check_agrees_with_isprintable() -> None:
+    from stretchcoach.render.catalogue import _printable
+
+    for text in [*map(chr, range(0x300)), "\u200b", "\u2028", "\udc80", "漢", "", "ok text"]:
+        for case in (text, f"plain {text} text"):
+            assert _printable(case) == case.isprintable(), repr(case)
