@@ -158,8 +158,12 @@ def test_before_a_session_the_first_folder_that_takes_entries_is_made(tmp_path: 
     blocker = tmp_path / "file"
     blocker.write_text("")
     folders = [blocker / "pending", tmp_path / "cache" / "pending", tmp_path / "other"]
+    folders[2].mkdir()
+    (folders[2] / ".a.json.recorded").write_text("{}")  # set aside in a fallback folder
+    (folders[2] / "b.json").write_text("{}")  # waiting: kept
     journal.ready(folders)
-    assert folders[1].is_dir() and not folders[2].exists()
+    assert folders[1].is_dir()
+    assert sorted(p.name for p in folders[2].iterdir()) == ["b.json"]
 
 
 def hold_lock(db: Path) -> sqlite3.Connection:

@@ -106,17 +106,19 @@ def retire(path: Path) -> None:
 
 
 def ready(candidates: Sequence[Path]) -> None:
-    """Before a session: the first folder that takes entries made, and the entries earlier
-    sessions set aside (retire) removed, so the session's end does neither."""
+    """Before a session, so that its end does neither: make the first folder that takes
+    entries, and remove the entries earlier sessions set aside (retire) in any of them."""
+    made = False
     for folder in candidates:
-        try:
-            _prepare(folder)
-        except OSError:
-            continue  # write() says why, if no folder takes the entry
+        if not made:
+            try:
+                _prepare(folder)
+                made = True
+            except OSError:
+                pass  # write() says why, if no folder takes the entry
         for path in folder.glob(f".*{RECORDED}"):
             with contextlib.suppress(OSError):
                 path.unlink()
-        return
 
 
 def entries(candidates: Sequence[Path]) -> tuple[list[Entry], list[str]]:
