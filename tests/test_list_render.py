@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +124,19 @@ def test_the_quick_printable_check_agrees_with_isprintable() -> None:
     for text in [*map(chr, range(0x300)), "\u200b", "\u2028", "\udc80", "漢", "", "ok text"]:
         for case in (text, f"plain {text} text"):
             assert _printable(case) == case.isprintable(), repr(case)
+
+
+@pytest.mark.parametrize("blank_time", [False, True])
+def test_a_list_in_several_parts_is_the_same_list(monkeypatch, blank_time: bool) -> None:
+    from stretchcoach.render import catalogue
+
+    shelf = [make_exercise(f"e{i}", hold=3 + i % 4, reps=1 + i % 3) for i in range(11)]
+    if blank_time:  # the line-at-a-time path
+        monkeypatch.setattr(catalogue, "_clock", lambda seconds: "")
+    whole = (list_plain(shelf), list_screen(shelf, width=30, color=True))
+    monkeypatch.setattr(catalogue, "PART_LINES", 4)
+    parts = list(catalogue.list_plain_parts(shelf))
+    assert len(parts) == 1 + 3  # the header, then 4 + 4 + 3 lines
+    assert "".join(parts) == whole[0]
+    assert list_screen(shelf, width=30, color=True) == whole[1]
+    assert whole[0] == reference_plain_table(LIST_NARROW, list_rows(shelf, wide=False))

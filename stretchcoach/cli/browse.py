@@ -93,7 +93,7 @@ def list_(
       stretchcoach list --wide
     """
     from stretchcoach.catalogue.lookup import filter_exercises
-    from stretchcoach.render.catalogue import exercise_json, list_plain, list_screen
+    from stretchcoach.render.catalogue import exercise_json, list_plain_parts, list_screen_parts
 
     # The collector is paused for the command: loading and listing a large catalogue make
     # a few hundred thousand objects and no cycles, and its passes over them took 20-30 ms
@@ -124,9 +124,10 @@ def list_(
             from stretchcoach.render.styled import color_wanted, terminal_width
 
             width, color = terminal_width(), color_wanted(sys.stdout)
-            sys.stdout.write(list_screen(found, wide=wide, width=width, color=color))
+            parts = list_screen_parts(found, wide=wide, width=width, color=color)
         else:
-            sys.stdout.write(list_plain(found, wide=wide))
+            parts = list_plain_parts(found, wide=wide)
+        sys.stdout.writelines(parts)  # a part at a time: see render.catalogue.PART_LINES
 
 
 @contextmanager
