@@ -78,9 +78,10 @@ def parse_cached(
     absolute = os.path.abspath(path)
     cache_path = cache_file(cache_dir, absolute, name, require_source)
     try:
-        key = _key(absolute, name, require_source, os.stat(absolute))
+        stat = os.stat(absolute)
     except OSError:
         return parse(path, name, require_source)  # parse reports the unreadable file
+    key = _key(absolute, name, require_source, stat)
     try:
         # Read like any input: a FIFO or device planted in the cache must not block or flood.
         data = read_capped(cache_path, 4 * reading.MAX_BYTES)[0]
@@ -89,7 +90,13 @@ def parse_cached(
                 lambda: marshal.loads(memoryview(data)[len(HEADER) :])
             )
             if stored_key == key and (checksum is None or checksum == _checksum(absolute)):
-                return _without_collector(lambda: unpack(packed)), []
+                parsed = _without_collector(lambda: unpack(packed))
+                if checksum is not None and not _racy(stat):
+                    # Settled: the content was just checked, and any later write moves the
+                    # ctime past the key's. Without this, every load of a file cached soon
+                    # after it was saved would read and check the whole file again.
+                    _write(cache_path, HEADER + marshal.dumps((key, None, packed)))
+                return parsed, []
     except Exception:  # a missing, stale or corrupt cache is rebuilt
         pass
     try:
@@ -98,10 +105,14 @@ def parse_cached(
         return parse(path, name, require_source)  # says why, as an uncached load would
     parsed, problems = parse_bytes(data, name, require_source)
     if not problems:
-        racy = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
-        checksum = _crc(data) if racy else None
+        checksum = _crc(data) if _racy(stat) else None
         store(cache_path, _key(absolute, name, require_source, stat), checksum, parsed)
     return parsed, problems
+
+
+def _racy(stat: os.stat_result) -> bool:
+    """Whether the file changed so lately that a change to come might not move its times."""
+    return time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
 
 
 def parse(path: Path, name: str, require_source: bool) -> tuple[Parsed, list[Problem]]:
@@ -150,12 +161,16 @@ def store(
     cache_path: Path, key: tuple[Any, ...], checksum: tuple[int, int] | None, parsed: Parsed
 ) -> None:
     """Write atomically; a cache that cannot be written is skipped silently."""
-    from stretchcoach.atomic import write_atomic
-
     try:
         data = HEADER + marshal.dumps((key, checksum, pack(parsed)))
     except (ValueError, OverflowError):  # a value marshal cannot take, a file of 4 G lines
         return
+    _write(cache_path, data)
+
+
+def _write(cache_path: Path, data: bytes) -> None:
+    from stretchcoach.atomic import write_atomic
+
     try:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cache_path, data, durable=False)
