@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import os
+import pickle
 import shutil
 import textwrap
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from stretchcoach.catalogue import reading as catalogue_reading
 from stretchcoach.catalogue.files import parse_file
 from stretchcoach.catalogue.loader import check, load, validate
 from stretchcoach.errors import CatalogueError
-from stretchcoach.model import Dose, Origin, Source
+from stretchcoach.model import Dose, Exercise, Origin, Routine, RoutineItem, Source
 from stretchcoach.paths import Paths, builtin_data_dir
 
 HEAD = "schema: 1\nexercises:\n"
@@ -481,7 +484,7 @@ def test_validate_checks_each_file_and_resolves_in_context(home: Paths, tmp_path
 
 
 def cache_files(home: Paths) -> list[Path]:
-    return sorted((home.cache_dir / "catalogue").glob("*.pickle"))
+    return sorted((home.cache_dir / "catalogue").glob(f"*{catalogue_cache.SUFFIX}"))
 
 
 def test_a_second_load_is_served_from_the_cache(
@@ -517,6 +520,160 @@ def test_a_corrupt_cache_is_rebuilt(home: Paths, tmp_path: Path) -> None:
     assert all(p.read_bytes() != b"\x80\x05garbage" for p in cache_files(home))
 
 
+EVERY_FIELD = """\
+schema: 1
+exercises:
+  - id: chin-tuck
+    name: "Chin tuck [bold]"
+    kind: posture
+    targets: [neck, upper-back]
+    muscles: [deep neck flexors]
+    position: seated
+    equipment: [chair]
+    sides: each
+    hold: 5 breaths
+    reps: 10
+    sets: 2
+    work: reps
+    between: 2s
+    discreet: true
+    steps: [Sit tall., Draw your chin straight back.]
+    cautions: [Stop on pain.]
+    source:
+      - title: An article
+        publisher: A clinic
+        says: 3 s, 10 reps
+        url: https://example.org/a
+      - title: Another
+        publisher: A book
+        says: the general rule
+  - id: neck-tilt
+    name: Neck tilt
+    targets: [neck]
+    hold: 5 breaths
+    sides: each
+    reps: 10
+    sets: 2
+    work: reps
+    between: 2s
+routines:
+  - id: desk-break
+    name: Desk break
+    summary: A short one.
+    prepare: 0
+    rest: 1m
+    items:
+      - exercise: chin-tuck
+        hold: "5 breaths"
+        reps: 2
+        sets: 1
+        sides: alternate
+        between: 0
+      - neck-tilt
+"""
+
+
+def typed(value: object) -> object:
+    """`value` with every record's type written out: a NamedTuple equals a plain tuple, so
+    equality alone would not notice a cache handing back plain tuples or the wrong records."""
+    if isinstance(value, tuple):
+        return (type(value).__name__, tuple(typed(item) for item in value))
+    if isinstance(value, Mapping):
+        return {key: typed(item) for key, item in value.items()}
+    return (type(value).__name__, value)
+
+
+def test_a_cached_load_equals_an_uncached_one_record_for_record(
+    home: Paths, tmp_path: Path
+) -> None:
+    option = write(tmp_path, EVERY_FIELD, "o.yaml")
+    uncached = load(home, [option], use_cache=False)
+    cold, warm = load(home, [option]), load(home, [option])
+    assert cache_files(home)
+    assert typed(cold) == typed(uncached) and typed(warm) == typed(uncached)
+    mine = warm.exercises["chin-tuck"]
+    assert (mine.dose.work, mine.dose.between, mine.discreet) == ("reps", 2, True)
+    assert mine.origin == Origin(str(option), 3, 5)
+    # Equal values read back from one entry stay one object, as the parser made them.
+    assert mine.dose is warm.exercises["neck-tilt"].dose
+
+
+def test_records_survive_packing_whatever_they_hold() -> None:
+    # Records made in code may have no origin; a file may hold no exercises or no routines.
+    plain = Exercise("a", "A", ("neck",), Dose(20))
+    placed = plain._replace(id="b", origin=Origin("f.yaml", 7, 3), sources=(Source("t", "p", "s"),))
+    routine = Routine("r", "R", (RoutineItem("a"), RoutineItem("b", hold=5, origin=Origin("f", 9))))
+    far = placed._replace(id="d", origin=Origin("f.yaml", 2**40, 1), discreet=True)
+    for parsed in [
+        ((plain, placed), (routine,)),
+        ((placed, placed._replace(id="c", origin=Origin("g.yaml", 1))), ()),
+        (
+            (placed, far, placed._replace(id="e", discreet=1)),
+            (),
+        ),  # lines past 32 bits; 1 is not True
+        ((placed,), ()),
+        ((), (routine._replace(origin=Origin("f", 8)),)),
+        ((), ()),
+    ]:
+        packed = marshal.loads(marshal.dumps(catalogue_cache.pack(parsed)))
+        assert typed(catalogue_cache.unpack(packed)) == typed(parsed)
+
+
+def short_doses(entry: bytes) -> bytes:
+    """The entry with its key intact and every dose missing its last field."""
+    header = catalogue_cache.HEADER
+    key, checksum, (count, columns, routines) = marshal.loads(entry[len(header) :])
+    columns = list(columns)
+    index = Exercise._fields.index("dose")
+    table, picks = columns[index]
+    columns[index] = (tuple(dose[:-1] for dose in table), picks)
+    return header + marshal.dumps((key, checksum, (count, tuple(columns), routines)))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda entry: b"", id="empty"),
+        pytest.param(lambda entry: entry[: len(entry) // 2], id="cut-short"),
+        pytest.param(lambda entry: catalogue_cache.HEADER + b"\x00garbage", id="garbage"),
+        pytest.param(
+            lambda entry: catalogue_cache.HEADER + marshal.dumps(("not", "an", "entry")),
+            id="wrong-shape",
+        ),
+        pytest.param(
+            lambda entry: entry.replace(
+                catalogue_cache.HEADER, catalogue_cache.HEADER.replace(b"cpython", b"otherpy")
+            ),
+            id="another-python",
+        ),
+        pytest.param(
+            lambda entry: pickle.dumps(("key", None, ((), ())), protocol=5), id="version-4-pickle"
+        ),
+        pytest.param(lambda entry: short_doses(entry), id="records-missing-a-field"),
+    ],
+)
+def test_a_damaged_or_foreign_entry_is_rebuilt_silently(
+    home: Paths, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    option = write(tmp_path, EVERY_FIELD, "o.yaml")
+    expected = typed(load(home, [option]))
+    entry = catalogue_cache.cache_file(home.cache_dir, str(option), str(option), False)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert typed(load(home, [option])) == expected
+    assert entry.read_bytes().startswith(catalogue_cache.HEADER)
+    assert typed(load(home, [option])) == expected
+
+
+def test_an_entry_left_by_an_earlier_version_is_replaced(home: Paths, tmp_path: Path) -> None:
+    option = write(tmp_path, HEAD + exercise_text("mine", "Mine"), "o.yaml")
+    entry = catalogue_cache.cache_file(home.cache_dir, str(option), str(option), False)
+    old = entry.with_suffix(".pickle")  # version 4 and before: pickles
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(pickle.dumps(("key", None, ((), ())), protocol=5))
+    assert load(home, [option]).exercises["mine"].name == "Mine"
+    assert entry.is_file() and not old.exists()
+
+
 def test_an_unwritable_cache_dir_is_skipped(home: Paths, tmp_path: Path) -> None:
     shutil.rmtree(home.cache_dir)  # the fixture's warm cache
     home.cache_dir.write_text("a file where the cache dir should be")
@@ -547,6 +704,12 @@ def test_every_built_in_exercise_cites_a_source_and_every_routine_resolves(home:
     assert all(e.sources for e in loaded.exercises.values())
     for routine in loaded.routines.values():
         assert all(item.exercise in loaded.exercises for item in routine.items)
+
+
+@needs_data
+def test_the_built_in_catalogue_cached_equals_it_parsed(home: Paths) -> None:
+    uncached = load(home, include_user=False, use_cache=False)
+    assert typed(load(home, include_user=False)) == typed(uncached)
 
 
 @needs_data

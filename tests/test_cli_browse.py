@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Callable
@@ -153,6 +154,42 @@ def test_an_empty_list_is_a_friendly_line_and_exit_0(run: Callable[..., object],
     )
     result = run("list", "-c", str(cat), "--target", "legs", "--json")
     assert (result.exit_code, json.loads(result.stdout)) == (0, [])
+
+
+def test_list_leaves_the_garbage_collector_as_it_found_it(
+    run: Callable[..., object], cat: Path
+) -> None:
+    # list pauses the collector while it loads and draws; in-process callers get it back.
+    assert gc.isenabled()
+    assert run("list", "-c", str(cat)).exit_code == 0
+    assert run("list", "-c", str(cat), "--target", "upperback").exit_code == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert run("list", "-c", str(cat)).exit_code == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_list_leaves_its_catalogue_and_the_paused_collector_to_a_process_that_ends(
+    home: Paths, cat: Path
+) -> None:
+    # The console script ends the process at once after a success: freeing the catalogue
+    # object by object, and a collection over it, would only delay that.
+    from stretchcoach.cli.env import Environment
+
+    ending = lambda: Environment.from_os(process_ends=True)  # noqa: E731
+    try:
+        result = CliRunner().invoke(app, ["list", "-c", str(cat)], obj=ending)
+        assert result.exit_code == 0
+        assert not gc.isenabled()
+        assert [sorted(c.exercises) for c in browse._LEFT_FOR_EXIT] == [
+            ["chin-tuck", "doorway-stretch"]
+        ]
+    finally:
+        gc.enable()
+        browse._LEFT_FOR_EXIT.clear()
 
 
 def test_an_unknown_target_suggests_and_exits_2(run: Callable[..., object], cat: Path) -> None:

@@ -3,6 +3,7 @@ nesting bounded, and a cache that is never stale."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -176,6 +177,46 @@ def test_an_unchanged_old_file_is_served_without_reading_it(
     assert load(home, [path]) == first
 
 
+def test_an_entry_kept_with_a_checksum_is_settled_once_its_file_is_old_enough(
+    home: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file cached just after it was saved keeps a checksum, read and checked at each load;
+    # once its times are old enough, the checked entry is kept without one.
+    path = tmp_path / "o.yaml"
+    path.write_text(HEAD + exercise("mine", "Mine"), encoding="utf-8")
+    monkeypatch.setattr(catalogue_cache, "RACY_NS", 10**18)  # still racy
+    first = load(home, [path])
+    entry = catalogue_cache.cache_file(home.cache_dir, str(path), str(path), False)
+
+    def checksum() -> object:
+        return marshal.loads(entry.read_bytes()[len(catalogue_cache.HEADER) :])[1]
+
+    assert checksum() is not None
+    assert load(home, [path]) == first and checksum() is not None
+    monkeypatch.setattr(catalogue_cache, "RACY_NS", 0)  # the file's times are old now
+    assert load(home, [path]) == first and checksum() is None
+
+    def refuse(given: Path, *args: object) -> object:
+        if Path(given) == path:
+            raise AssertionError("the file was read although its entry is settled")
+        return read_capped(given, *args)  # the cache entry itself
+
+    monkeypatch.setattr(catalogue_cache, "read_capped", refuse)
+    assert load(home, [path]) == first
+
+
+def test_a_racy_entry_is_not_settled_when_its_file_changed(
+    home: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "o.yaml"
+    path.write_text(HEAD + exercise("mine", "Before"), encoding="utf-8")
+    monkeypatch.setattr(catalogue_cache, "RACY_NS", 10**18)
+    load(home, [path])
+    write_same_size_same_mtime(path, HEAD + exercise("mine", "After!"))
+    monkeypatch.setattr(catalogue_cache, "RACY_NS", 0)
+    assert load(home, [path]).exercises["mine"].name == "After!"
+
+
 @posix_only
 def test_a_fifo_planted_as_a_cache_entry_does_not_block(home: Paths, tmp_path: Path) -> None:
     path = tmp_path / "o.yaml"
@@ -197,7 +238,7 @@ def test_naming_a_cache_entry_needs_no_hashing_library(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     name, imported = out.stdout.split()
-    assert name.endswith(".pickle") and len(name) == len("0123456789abcdef.pickle")
+    assert name == name[:16] + catalogue_cache.SUFFIX and int(name[:16], 16) >= 0
     assert imported == "False"
 
 

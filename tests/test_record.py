@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 import signal
 import sqlite3
 from collections.abc import Callable
@@ -128,6 +129,43 @@ def test_a_session_is_recorded_once_and_leaves_no_journal_entry(tmp_path: Path) 
     assert session.waiting() == [] and session.told == []
 
 
+def set_aside(session: Session) -> list[str]:
+    return sorted(p.name for f in session.folders if f.exists() for p in f.iterdir())
+
+
+def test_a_recorded_entry_is_set_aside_and_the_next_session_removes_it(tmp_path: Path) -> None:
+    # Unlinking a just-fsynced file is the slowest step of a session's end on ext4: the
+    # entry is renamed aside instead, and removed before the next session starts.
+    session = Session(tmp_path)
+    assert session.run() == 0
+    [first] = session.recorded()
+    assert set_aside(session) == [f".{first.session_id}.json.recorded"]
+    assert session.run() == 0
+    second = next(r for r in session.recorded() if r.session_id != first.session_id)
+    assert set_aside(session) == [f".{second.session_id}.json.recorded"]
+    assert session.waiting() == [] and session.told == []
+
+
+def test_an_entry_set_aside_is_never_merged(tmp_path: Path) -> None:
+    session = Session(tmp_path)
+    result = sample()._replace(session_id="a" * 32)
+    journal.retire(journal.write(result, session.folders))
+    with open_history(session.db, pending=journal.merger(session.folders)) as history:
+        assert history.notices == [] and history.all_sessions() == []
+
+
+def test_before_a_session_the_first_folder_that_takes_entries_is_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    folders = [blocker / "pending", tmp_path / "cache" / "pending", tmp_path / "other"]
+    folders[2].mkdir()
+    (folders[2] / ".a.json.recorded").write_text("{}")  # set aside in a fallback folder
+    (folders[2] / "b.json").write_text("{}")  # waiting: kept
+    journal.ready(folders)
+    assert folders[1].is_dir()
+    assert sorted(p.name for p in folders[2].iterdir()) == ["b.json"]
+
+
 def hold_lock(db: Path) -> sqlite3.Connection:
     """Another process's write lock, held until closed."""
     other = sqlite3.connect(db, isolation_level=None)
@@ -180,7 +218,7 @@ def test_a_failed_write_keeps_the_session_and_says_where(
 def test_an_unwritable_data_folder_falls_back_to_the_next_folder(tmp_path: Path) -> None:
     session = Session(tmp_path)
     session.run()  # creates the history
-    session.folders[0].parent.joinpath("pending").rmdir()
+    shutil.rmtree(session.folders[0])
     session.folders[0].write_text("not a folder")  # mkdir fails here, even as root
     entry = journal.write(session.summaries[0]._replace(session_id="f" * 32), session.folders)
     assert entry == session.folders[1] / f"{'f' * 32}.json"

@@ -263,13 +263,14 @@ def run_command(
     # (a pipe, a file, TERM=dumb) gets one line per phase.
     plain = plain or not (keys_on and is_terminal(stdout) and draws_screens(env.environ))
     cued, speaker = _cues(stdout, no_sound=no_sound, voice=voice, command=voice_command)
+    console = out_console()  # the live screen's, then the summary's: made once, before
     devices = Devices(
         stdin=stdin,
         stdout=stdout,
         clock=env.clock,
         keys=env.keys(stdin, keys_on),
         now_utc=env.now,
-        console=out_console(),
+        console=console,
         print_line=_print_line,
         tell=_tell,
         wrap_view=cued,
@@ -290,7 +291,7 @@ def run_command(
         recording,
         ask=_ask if check_in else None,
         show_summary=lambda result, today: _show_summary(
-            result, plain, today, None if today is None else goal
+            result, plain, today, None if today is None else goal, console
         ),
     )
     if speaker is not None and speaker.failure:
@@ -353,7 +354,7 @@ def _goal_minutes() -> int:
 
 
 def _show_summary(
-    result: SessionResult, plain: bool, today: float | None, goal: int | None
+    result: SessionResult, plain: bool, today: float | None, goal: int | None, console: Any
 ) -> None:
     from stretchcoach.render.session import summary, summary_lines
 
@@ -363,6 +364,6 @@ def _show_summary(
             sys.stdout.write("\n".join(lines) + "\n")
             sys.stdout.flush()
         else:
-            out_console().print(summary(result, today_minutes=today, goal_minutes=goal))
+            console.print(summary(result, today_minutes=today, goal_minutes=goal))
     except OSError:
         pass  # the terminal hung up: the session is recorded, nobody is left to read this

@@ -114,6 +114,7 @@ def _open(recording: Recording, tell: Callable[[str], None]) -> History | None:
     history = open_history(recording.history_db, pending=journal.merger(recording.journal))
     for notice in history.notices:
         tell(notice)
+    journal.ready(recording.journal)
     return history
 
 
@@ -183,7 +184,7 @@ def _record(
     if entry is not None:
         # If it stays, the next merge finds the id already stored: harmless.
         with contextlib.suppress(OSError):
-            journal.remove(entry)
+            journal.retire(entry)
     return None
 
 
