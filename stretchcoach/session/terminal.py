@@ -225,6 +225,7 @@ class Guard:
         self.old_handlers: dict[int, Any] = {}
         self.redraw = False
         self.active = False
+        self.in_handler = False  # inside _on_stop: write to the descriptor, not the stream
 
     def __enter__(self) -> Guard:
         if self.in_fd >= 0:
@@ -284,24 +285,37 @@ class Guard:
                 pass  # the terminal is gone (hang-up): nothing left to restore
 
     def _write(self, text: str) -> None:
+        if self.in_handler:
+            # The signal may have arrived inside a write to this very stream: writing to it
+            # again raises "reentrant call inside BufferedWriter". The escapes go to the file
+            # descriptor directly; what the stream still buffers follows, and is redrawn over.
+            try:
+                os.write(self.stdout.fileno(), text.encode("ascii"))
+                return
+            except (AttributeError, OSError, ValueError):
+                pass  # no descriptor (a test's stream): written as usual below
         try:
             self.stdout.write(text)
             self.stdout.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
             pass
 
     def _on_stop(self, signum: int, frame: FrameType | None) -> None:
-        if self.screen:
-            self._write(LEAVE_ALT_SCREEN)
-        self._leave_modes(flush=False)
-        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT (fg)
-        signal.signal(signal.SIGTSTP, self._on_stop)
-        if self.active:
-            self._enter_modes()
+        self.in_handler = True
+        try:
             if self.screen:
-                self._write(ENTER_ALT_SCREEN)
-            self.redraw = True
+                self._write(LEAVE_ALT_SCREEN)
+            self._leave_modes(flush=False)
+            signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT (fg)
+            signal.signal(signal.SIGTSTP, self._on_stop)
+            if self.active:
+                self._enter_modes()
+                if self.screen:
+                    self._write(ENTER_ALT_SCREEN)
+                self.redraw = True
+        finally:
+            self.in_handler = False
 
 
 def is_terminal(stream: IO[Any]) -> bool:
