@@ -223,6 +223,6 @@ def test_drawing_time_does_not_make_the_session_end_late():
         view=SlowView(clock),
         now_utc=clock.utc,
     )
-    # The last wake is timed from after the drawing before it, so only the final drawing's
-    # 8 ms and the 1 ms margin past each whole second remain.
-    assert clock.now - clock.start == pytest.approx(plan.total_seconds + 0.009, abs=1e-6)
+    # The last wake is timed from after the drawing before it, and the phase's end is waited
+    # for exactly, so only the final drawing's 8 ms remains.
+    assert clock.now - clock.start == pytest.approx(plan.total_seconds + 0.008, abs=1e-6)

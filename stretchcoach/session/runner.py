@@ -140,7 +140,11 @@ def wait_time(state: State, now: float) -> float:
     left = state.deadline - now
     if left <= 0:
         return 0.0
-    # Whole seconds are shown: the next change is when `left` crosses an integer.
+    # Whole seconds are shown: the next change is when `left` crosses an integer, waited for
+    # a millisecond past so the new second is drawn. The phase's end itself is waited for
+    # exactly: a wake-up a little early only waits again, and the session ends on time.
+    if left <= 1.0:
+        return min(MAX_WAIT, left)
     to_change = left - math.floor(left) or 1.0
     return min(MAX_WAIT, to_change + 0.001)
 
