@@ -141,6 +141,15 @@ class FakeDevices(list[tuple[float, object]]):
         return Environment.from_os(clock=clock, now=clock.utc, keys=lambda stdin, on: keys)
 
 
+def close_when_exited(child: Any) -> None:
+    """Close a pexpect child that has reached EOF, once it has exited. pexpect's close() alone
+    sleeps 0.1 s first (ptyprocess's `delayafterclose`, time for a child to finish exiting) and
+    kills the child if it is still running then: waiting for the exit is both faster and sure."""
+    child.wait()
+    child.ptyproc.delayafterclose = 0
+    child.close()
+
+
 DOSE_FIELDS = frozenset(Dose._fields)
 
 

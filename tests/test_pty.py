@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import close_when_exited
+
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
@@ -80,7 +82,7 @@ def session_pid(child) -> int:
 
 def finish(child, tmp_path) -> tuple[int, str]:
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     before = (tmp_path / "before").read_text()
     after = (tmp_path / "after").read_text()
     assert after == before, "terminal modes were not restored"
@@ -262,7 +264,7 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_redraws(tmp_path, env):
     child.send("q")
     child.expect("Session stopped early")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
 
 
