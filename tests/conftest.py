@@ -81,6 +81,15 @@ def _build_each_app_once() -> None:
 
 _build_each_app_once()
 
+# Temporary folders (tmp_path) on a RAM disk where the machine has one. The history tests
+# commit to SQLite, which waits for the disk at every commit and close: on a disk other work
+# is also writing to, those waits made the same tests take 5 s one run and 15 s the next.
+# What the tests check (the files written, kept whole across a killed process) is the same on
+# a RAM disk. PYTEST_DEBUG_TEMPROOT, if set, still decides.
+_RAM_DISK = Path("/dev/shm")
+if _RAM_DISK.is_dir() and os.access(_RAM_DISK, os.W_OK | os.X_OK):
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(_RAM_DISK))
+
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 LONGEST_WAIT = 0.5  # the session loop never waits longer than this for a key
