@@ -221,3 +221,12 @@ def write_yaml(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With pytest-xdist's `--dist loadgroup`, the pty tests run on one worker, one after
+    another, as in a single process; the other worker runs the rest meanwhile."""
+    for item in items:
+        if item.get_closest_marker("pty") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
