@@ -8,6 +8,7 @@ sys.path); the fixtures below are found by pytest itself.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import shutil
 import textwrap
@@ -31,12 +32,19 @@ from stretchcoach.paths import Paths, resolve
 UNDER_MUTATION = Path(__file__).resolve().parent.parent.name == "mutants" or bool(
     os.environ.get("MUTANT_UNDER_TEST")
 )
-settings.register_profile("quick", max_examples=25, deadline=None)
+# Where the CI variable is set (.ci/run sets it), hypothesis starts in its own "ci" profile
+# instead of "default": the same examples every run, no example database. "quick" keeps
+# those settings there and only sets the counts; it once missed "ci" and CI ran every
+# property test at four times the quick count (about 15 s more a run).
+_STARTED_IN = settings.get_current_profile_name()  # before any --hypothesis-profile applies
+settings.register_profile(
+    "quick", parent=settings.get_profile(_STARTED_IN), max_examples=25, deadline=None
+)
 settings.register_profile("thorough", max_examples=400, deadline=None)
 settings.register_profile("mutation", max_examples=25, derandomize=True, deadline=None)
 if UNDER_MUTATION:
     settings.load_profile("mutation")
-elif settings.get_current_profile_name() == "default":  # no --hypothesis-profile given
+elif _STARTED_IN in ("default", "ci"):  # no profile chosen but hypothesis' own
     settings.load_profile("quick")
 _SCALE = {"quick": 0.25, "thorough": 4.0}
 
@@ -48,6 +56,46 @@ def examples(count: int) -> int:
         return min(count, 25)
     scale = _SCALE.get(settings.get_current_profile_name(), 1.0)
     return max(10, round(count * scale))
+
+
+def _build_each_app_once() -> None:
+    """Make Typer's CliRunner build the click command of an app once, not on every invoke.
+
+    `CliRunner().invoke(app, ...)` turns the Typer app into a click command each time. Once a
+    test has imported every command module, that is all 16 commands, their parameters read from
+    the functions' string annotations: about 40 ms an invoke, over 300 invokes a run. The
+    command built is reused while the app's registered commands, groups and callback are the
+    same objects (a test that registers a command of its own gets a fresh build); the built
+    command keeps no state between invokes, so each test still runs what a process would.
+    """
+    import typer.testing
+
+    build = typer.testing._get_command  # what CliRunner.invoke calls; fails loudly if renamed
+    built: list[tuple[Any, tuple[Any, ...], Any]] = []
+
+    def build_once(app: Any) -> Any:
+        parts = (*app.registered_commands, *app.registered_groups, app.registered_callback)
+        for known, known_parts, command in built:
+            same = len(known_parts) == len(parts) and all(map(operator.is_, known_parts, parts))
+            if known is app and same:
+                return command
+        command = build(app)
+        built[:] = [(app, parts, command)]  # holding the parts keeps their ids from reuse
+        return command
+
+    typer.testing._get_command = build_once  # type: ignore[attr-defined]
+
+
+_build_each_app_once()
+
+# Temporary folders (tmp_path) on a RAM disk where the machine has one. The history tests
+# commit to SQLite, which waits for the disk at every commit and close: on a disk other work
+# is also writing to, those waits made the same tests take 5 s one run and 15 s the next.
+# What the tests check (the files written, kept whole across a killed process) is the same on
+# a RAM disk. PYTEST_DEBUG_TEMPROOT, if set, still decides.
+_RAM_DISK = Path("/dev/shm")
+if _RAM_DISK.is_dir() and os.access(_RAM_DISK, os.W_OK | os.X_OK):
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(_RAM_DISK))
 
 
 EPOCH = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -109,6 +157,15 @@ class FakeDevices(list[tuple[float, object]]):
         return Environment.from_os(clock=clock, now=clock.utc, keys=lambda stdin, on: keys)
 
 
+def close_when_exited(child: Any) -> None:
+    """Close a pexpect child that has reached EOF, once it has exited. pexpect's close() alone
+    sleeps 0.1 s first (ptyprocess's `delayafterclose`, time for a child to finish exiting) and
+    kills the child if it is still running then: waiting for the exit is both faster and sure."""
+    child.wait()
+    child.ptyproc.delayafterclose = 0
+    child.close()
+
+
 DOSE_FIELDS = frozenset(Dose._fields)
 
 
@@ -164,3 +221,12 @@ def write_yaml(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With pytest-xdist's `--dist loadgroup`, the pty tests run on one worker, one after
+    another, as in a single process; the other worker runs the rest meanwhile."""
+    for item in items:
+        if item.get_closest_marker("pty") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))

@@ -335,26 +335,36 @@ MUSCLES = ("rhomboids", "upper trapezius", "pectoralis major", "deltoids")
 EQUIPMENT = ("chair", "desk", "wall", "doorway", "band", "mat")
 
 
-@st.composite
-def exercises(draw: st.DrawFn, id_: str) -> Exercise:
-    return ex(
-        id_,
-        draw(st.sampled_from(KINDS)),
-        tuple(draw(st.lists(st.sampled_from(SOME_AREAS), min_size=1, max_size=3, unique=True))),
-        draw(st.integers(1, 90)),
-        reps=draw(st.integers(1, 15)),
-        sides=draw(st.sampled_from(SIDES)),
-        position=draw(st.sampled_from(POSITIONS)),
-        equipment=tuple(draw(st.lists(st.sampled_from(EQUIPMENT), max_size=2, unique=True))),
-        muscles=tuple(draw(st.lists(st.sampled_from(MUSCLES), max_size=2, unique=True))),
-        sets=draw(st.integers(1, 3)),
-    )
+# An exercise's fields, each strategy built once, and a catalogue's exercises drawn as one
+# list of that size: building nine strategies for each of up to 25 exercises, then drawing
+# each exercise on its own, cost more than generating the session under test.
+EXERCISE_FIELDS = st.tuples(
+    st.sampled_from(KINDS),
+    st.lists(st.sampled_from(SOME_AREAS), min_size=1, max_size=3, unique=True).map(tuple),
+    st.integers(1, 90),
+    st.fixed_dictionaries(
+        {
+            "reps": st.integers(1, 15),
+            "sides": st.sampled_from(SIDES),
+            "position": st.sampled_from(POSITIONS),
+            "equipment": st.lists(st.sampled_from(EQUIPMENT), max_size=2, unique=True).map(tuple),
+            "muscles": st.lists(st.sampled_from(MUSCLES), max_size=2, unique=True).map(tuple),
+            "sets": st.integers(1, 3),
+        }
+    ),
+)
 
 
 @st.composite
 def catalogues(draw: st.DrawFn, max_size: int = 25) -> Catalogue:
     count = draw(st.integers(1, max_size))
-    return catalogue_of(*(draw(exercises(f"ex-{n}")) for n in range(count)))
+    fields = draw(st.lists(EXERCISE_FIELDS, min_size=count, max_size=count))
+    return catalogue_of(
+        *(
+            ex(f"ex-{n}", kind, targets, hold, **rest)
+            for n, (kind, targets, hold, rest) in enumerate(fields)
+        )
+    )
 
 
 @st.composite

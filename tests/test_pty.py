@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import close_when_exited
+
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
@@ -80,7 +82,7 @@ def session_pid(child) -> int:
 
 def finish(child, tmp_path) -> tuple[int, str]:
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     before = (tmp_path / "before").read_text()
     after = (tmp_path / "after").read_text()
     assert after == before, "terminal modes were not restored"
@@ -138,13 +140,19 @@ def test_interruptions_restore_the_terminal_and_exit_with_their_code(
 def test_hangup_then_terminate_at_once_still_records_the_session(tmp_path, env):
     # Closing a terminal window sends SIGHUP and SIGTERM within a millisecond; the
     # second must not abort the recording the first started. Several rounds, since the
-    # two may land at any point of the ending.
+    # two may land at any point of the ending. The coach is stopped while both are sent, so
+    # it finds both waiting when it goes on, as it would after a window closed: on a busy
+    # machine this test could otherwise be paused between the two kills for longer than
+    # the coach takes to record and exit, and the late SIGTERM would meet a process that
+    # no longer handles it.
     for round_ in range(3):
         child = spawn_wrapped(tmp_path, env)
         child.expect("q quit")
         pid = session_pid(child)
+        os.kill(pid, signal.SIGSTOP)
         os.kill(pid, signal.SIGHUP)
         os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)
         status, _ = finish(child, tmp_path)
         assert status == 129
         assert [s.status.value for s in recorded(tmp_path)] == ["interrupted"] * (round_ + 1)
@@ -262,7 +270,7 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_redraws(tmp_path, env):
     child.send("q")
     child.expect("Session stopped early")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
 
 

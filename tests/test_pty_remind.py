@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import close_when_exited
+
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
@@ -62,7 +64,7 @@ def spawn(tmp_path: Path, env: dict[str, str]):  # type: ignore[no-untyped-def]
 
 def finish(child, tmp_path: Path) -> int:  # type: ignore[no-untyped-def]
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert (tmp_path / "after").read_text() == (tmp_path / "before").read_text()
     return int(child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus)
 

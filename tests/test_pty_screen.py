@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import close_when_exited
+
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
@@ -82,7 +84,7 @@ def quit_and_finish(child) -> str:
     child.send("q")
     child.expect("Session stopped early")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
     return child.before
 
@@ -135,7 +137,7 @@ def test_n_during_rest_starts_the_upcoming_exercise_and_the_summary_says_what_ha
     child.send("3\r")
     child.expect("Session stopped early: Rested routine")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)  # the summary's colours
     summary = [line.strip() for line in text.splitlines() if line.strip()]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import close_when_exited
+
 pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [pytest.mark.pty, pytest.mark.skipif(sys.platform == "win32", reason="no pty")]
@@ -70,7 +72,7 @@ def test_a_dumb_terminal_gets_one_line_per_phase(tmp_path: Path, term: str) -> N
     child.send("q")  # the keys still work: stdin is a terminal
     child.expect("Session stopped early: Slow routine")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
     written = child.logfile_read.getvalue()
     assert ALTERNATE_SCREEN not in written and HIDE_CURSOR not in written
@@ -85,7 +87,7 @@ def test_an_ascii_terminal_gets_the_live_screen_in_ascii(tmp_path: Path) -> None
     child.send("q")
     child.expect("Session stopped early: Slow routine")
     child.expect(pexpect.EOF)
-    child.close()
+    close_when_exited(child)
     assert child.exitstatus == 0
     written = child.logfile_read.getvalue()
     assert written.isascii()
