@@ -3,9 +3,9 @@
 The YAML is read at the event level with PyYAML's safe (C when available) parser and never
 constructed by YAML's own resolver: every scalar is taken as its text and typed by our schema,
 so `no`, `on`, `010` and `1:30` mean what the schema says (text, text, decimal 10, 90 seconds).
-Tags, anchors and aliases are rejected. Parsed files are cached (pickle) in the user's cache
-dir, keyed by path, size, mtime and code version, so a large catalogue loads fast the second
-time.
+Tags, anchors and aliases are rejected. Parsed files are cached (marshal'd columns, cache.py)
+in the user's cache dir, keyed by path, size, mtime and code version, so a large catalogue
+loads fast the second time.
 """
 
 from __future__ import annotations
