@@ -93,8 +93,21 @@ _build_each_app_once()
 # is also writing to, those waits made the same tests take 5 s one run and 15 s the next.
 # What the tests check (the files written, kept whole across a killed process) is the same on
 # a RAM disk. PYTEST_DEBUG_TEMPROOT, if set, still decides.
+# A run writes about 33 MiB there and pytest keeps the last three runs' folders: a small
+# /dev/shm (a container's default is 64 MiB) is left alone, or it would fill up mid-run.
 _RAM_DISK = Path("/dev/shm")
-if _RAM_DISK.is_dir() and os.access(_RAM_DISK, os.W_OK | os.X_OK):
+_RAM_DISK_NEEDS = 512 * 1024 * 1024
+
+
+def _roomy(folder: Path) -> bool:
+    try:
+        info = os.statvfs(folder)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize >= _RAM_DISK_NEEDS
+
+
+if _RAM_DISK.is_dir() and os.access(_RAM_DISK, os.W_OK | os.X_OK) and _roomy(_RAM_DISK):
     os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(_RAM_DISK))
 
 
