@@ -163,12 +163,8 @@ def show(
       stretchcoach show upper-trapezius-stretch
     """
     from stretchcoach.catalogue.lookup import lookup
-    from stretchcoach.render.catalogue import (
-        exercise_json,
-        exercise_view,
-        routine_json,
-        routine_view,
-    )
+    from stretchcoach.render.catalogue import exercise_json, routine_json
+    from stretchcoach.render.views import exercise_view, routine_view
 
     loaded = _load(catalogue)
     found = lookup(loaded, name)
@@ -199,14 +195,8 @@ def routines(
       stretchcoach routines --short
       stretchcoach routines --json
     """
-    from stretchcoach.render.catalogue import (
-        ROUTINE_SHORT_HEADERS,
-        plain_table,
-        routine_json,
-        routine_rows,
-        routines_table,
-        routines_view,
-    )
+    from stretchcoach.render.catalogue import ROUTINE_SHORT_HEADERS, plain_table, routine_json
+    from stretchcoach.render.views import routine_rows, routines_table, routines_view
 
     loaded = _load(catalogue)
     if json:
@@ -244,7 +234,7 @@ def validate(
       stretchcoach validate my-stretches.yaml
     """
     from stretchcoach.catalogue.loader import check
-    from stretchcoach.render.catalogue import ok_line
+    from stretchcoach.render.views import ok_line
 
     problems: list[Problem] = []
     where = paths()
@@ -274,7 +264,8 @@ def info(catalogue: CatalogueOption = None, json: JsonOption = False) -> None:
     Example:
       stretchcoach info
     """
-    from stretchcoach.render.catalogue import info_json, info_view
+    from stretchcoach.render.catalogue import info_json
+    from stretchcoach.render.views import info_view
 
     where = paths()
     loaded: Catalogue | None = None
